@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make [KVER=release | KDIR=dir]  build every module for one kernel; the
+#                                   .ko files land next to their sources
+#   make test [KVER=...] [TESTS="a.bats b.bats"]
+#                                   bats in a throwaway VM, per kernel
+#   make test-host [TESTS=...]      the same bats files on this machine
+#   make demo                       load every module in a VM, show its log
+#   make lint                       checkpatch, sparse, W=1, shellcheck
+#   make clean
+#
+# Objects are built per kernel under build/<release>/ (a tree of symlinks to
+# the sources), so switching kernels never needs a clean.
+
+# The module directories, in order, from the top-level Kbuild.
+MODULE_DIRS := $(patsubst %/,%,$(shell sed -n 's/^obj-m *+= *//p' Kbuild))
+
+# Recursive on purpose: the kernel is looked up when first used, which is
+# after scripts/deps has run for the targets that install it.
+ifdef KDIR
+KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+else
+KVER ?= $(shell scripts/kernels default)
+KDIR = /lib/modules/$(KVER)/build
+endif
+OUT = build/$(KVER)
+
+HELPERS := $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
+
+# make test runs only the kernel named on the command line, else them all.
+ifneq ($(filter command line environment,$(origin KVER)),)
+TEST_KERNELS = $(KVER)
+endif
+
+.PHONY: all modules helpers check-kdir test test-host demo lint clean
+
+all: modules
+	@for d in $(MODULE_DIRS); do cp -p $(OUT)/$$d/*.ko $$d/; done
+	@echo "Built for $(KVER):" $(foreach d,$(MODULE_DIRS),$(d)/*.ko)
+
+check-kdir:
+	@if [ -z "$(KVER)" ]; then \
+		echo "No kernel headers are installed: install linux-headers-amd64 (or run scripts/deps)."; \
+		exit 1; \
+	elif [ ! -d "$(KDIR)" ]; then \
+		echo "No kernel headers for $(KVER) in $(KDIR): install linux-headers-$(KVER), or pick another kernel with KVER= or KDIR=."; \
+		exit 1; \
+	fi
+
+modules: check-kdir
+	@mkdir -p $(OUT)
+	@ln -sfn $(CURDIR)/Kbuild $(OUT)/Kbuild
+	@ln -sfn $(CURDIR)/include $(OUT)/include
+	@for d in $(MODULE_DIRS); do \
+		mkdir -p $(OUT)/$$d; \
+		for f in $$d/Kbuild $$d/*.c $$d/*.h; do \
+			[ ! -e $$f ] || ln -sfn $(CURDIR)/$$f $(OUT)/$$f; \
+		done; \
+	done
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(OUT) modules
+
+helpers: $(HELPERS)
+
+build/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -o $@ $<
+
+test:
+	@scripts/deps build test
+	@tests/run-tests $(addprefix --kernel ,$(TEST_KERNELS)) $(TESTS)
+
+test-host:
+	@tests/run-tests --host $(TESTS)
+
+demo:
+	@scripts/deps build test
+	@$(MAKE) --no-print-directory -s modules helpers
+	@tests/vm/run --kernel $(KVER) -- scripts/demo
+
+lint:
+	@scripts/deps build lint
+	@scripts/lint
+
+clean:
+	rm -rf build
+	rm -f $(foreach d,$(MODULE_DIRS),$(d)/*.ko)
