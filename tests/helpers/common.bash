@@ -20,7 +20,9 @@ fi
 LKM_ROOT=${LKM_ROOT:-${BATS_TEST_DIRNAME%/*}}
 read -r KVER </proc/sys/kernel/osrelease
 # Modules built for the running kernel, and the C helpers.
+# shellcheck disable=SC2034 # used by the test files
 MODULES=$LKM_ROOT/build/$KVER
+# shellcheck disable=SC2034
 HELPERS=$LKM_ROOT/build/helpers
 
 # shellcheck source=tests/helpers/kmsg.bash
