@@ -27,6 +27,8 @@ HELPERS=$LKM_ROOT/build/helpers
 
 # shellcheck source=tests/helpers/kmsg.bash
 source "$LKM_ROOT/tests/helpers/kmsg.bash"
+# shellcheck source=tests/helpers/procs.bash
+source "$LKM_ROOT/tests/helpers/procs.bash"
 
 # module_loaded NAME: true while NAME is in /proc/modules.
 module_loaded() {
@@ -44,4 +46,29 @@ unload_if_loaded() {
 	for name in "$@"; do
 		! module_loaded "$name" || rmmod "$name"
 	done
+}
+
+# assert_refused ERRNO LINE MODULE.ko [PARAM...]: loading fails with ERRNO
+# (its name, such as ESRCH), the module logs exactly LINE (without its
+# prefix), and the module is not left loaded.
+assert_refused() {
+	local errno=$1 line=$2 ko=$3 name
+	shift 3
+	name=${ko##*/}
+	name=${name%.ko}
+	echo "# case: $name $*"
+	kmsg_mark
+	run "$HELPERS/modload" "$ko" "$@"
+	assert_failure 1
+	assert_output "$errno"
+	run kmsg_since_mark "$name: "
+	assert_output "$name: $line"
+	run module_loaded "$name"
+	assert_failure
+}
+
+# note TEXT: print TEXT as a TAP comment whether the test passes or not:
+# the figures a test compared, for the record.
+note() {
+	echo "# $*" >&3
 }

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lkm_task.h - from a pid= parameter to a task and its address space, with
+ * the suite's errors. Each failure logs one pr_err line (prefixed by the
+ * including module's pr_fmt) and returns the errno its init should return.
+ */
+#ifndef LKM_TASK_H
+#define LKM_TASK_H
+
+#include <linux/err.h>
+#include <linux/pid.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+
+/*
+ * lkm_get_task - the thread @nr of the caller's pid namespace (a process id
+ * names its main thread), with a reference: put_task_struct() it.
+ * -EINVAL for a number that cannot be a pid, -ESRCH when there is none.
+ */
+static inline struct task_struct *lkm_get_task(int nr)
+{
+	struct task_struct *task;
+	struct pid *pid;
+
+	if (nr <= 0) {
+		pr_err("pid=%d is not a process id: it must be positive\n", nr);
+		return ERR_PTR(-EINVAL);
+	}
+	pid = find_get_pid(nr);
+	task = get_pid_task(pid, PIDTYPE_PID);
+	put_pid(pid);
+	if (!task) {
+		pr_err("pid=%d: no such process\n", nr);
+		return ERR_PTR(-ESRCH);
+	}
+	return task;
+}
+
+/*
+ * lkm_get_mm - the user address space of @task, with a reference: mmput()
+ * it. Kernel threads have none (-EINVAL); a task that is exiting or a zombie
+ * has already dropped its own (-ESRCH).
+ */
+static inline struct mm_struct *lkm_get_mm(struct task_struct *task)
+{
+	struct mm_struct *mm;
+
+	if (task->flags & PF_KTHREAD) {
+		pr_err("pid %d (%s) is a kernel thread and has no user address space\n",
+		       task_pid_vnr(task), task->comm);
+		return ERR_PTR(-EINVAL);
+	}
+	mm = get_task_mm(task);
+	if (!mm) {
+		pr_err("pid %d (%s) has exited and has no user address space any more\n",
+		       task_pid_vnr(task), task->comm);
+		return ERR_PTR(-ESRCH);
+	}
+	return mm;
+}
+
+#endif /* LKM_TASK_H */
