@@ -7,6 +7,8 @@
 #define LKM_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
 #include <linux/version.h>
 
 /*
@@ -36,5 +38,42 @@ static inline unsigned long lkm_mm_counter(struct mm_struct *mm, int member)
 #else
 #error "lkm_saved_kernel_sp: unknown architecture"
 #endif
+
+/*
+ * lkm_read_pte - copy the page table entry for @addr out of the PTE table
+ * that *@pmdp points to: the entry into *@pte, its address into *@ptep (to
+ * show, not to follow: the table may be gone once this returns). False when
+ * *@pmdp does not point to a PTE table any more (it became empty or huge).
+ *
+ * From 6.5 a PTE table can be freed (after an RCU grace period) while the
+ * mmap lock is held only for reading, and pte_offset_map() became a call to
+ * __pte_offset_map(), which modules cannot link against. Do what it does:
+ * under RCU, read the PMD once, check it, index the table from that copy.
+ * Before 6.5 the table is stable under the mmap lock (the caller checked
+ * the PMD) and pte_offset_map() is an inline modules can use.
+ */
+static inline bool lkm_read_pte(pmd_t *pmdp, unsigned long addr, pte_t *pte,
+				pte_t **ptep)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	bool found = false;
+	pmd_t pmd;
+
+	rcu_read_lock();
+	pmd = pmdp_get_lockless(pmdp);
+	if (!pmd_none(pmd) && pmd_present(pmd) && !pmd_leaf(pmd) && !pmd_bad(pmd)) {
+		*ptep = pte_offset_kernel(&pmd, addr);
+		*pte = ptep_get(*ptep);
+		found = true;
+	}
+	rcu_read_unlock();
+	return found;
+#else
+	*ptep = pte_offset_map(pmdp, addr);
+	*pte = ptep_get(*ptep);
+	pte_unmap(*ptep);
+	return true;
+#endif
+}
 
 #endif /* LKM_COMPAT_H */
