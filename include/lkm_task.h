@@ -61,4 +61,24 @@ static inline struct mm_struct *lkm_get_mm(struct task_struct *task)
 	return mm;
 }
 
+/*
+ * lkm_get_task_mm - lkm_get_task() then lkm_get_mm(): the address space of
+ * process @nr with a reference, and in *@taskp its task with another. On
+ * success put both (mmput, then put_task_struct); on error there is none.
+ */
+static inline struct mm_struct *lkm_get_task_mm(int nr, struct task_struct **taskp)
+{
+	struct task_struct *task = lkm_get_task(nr);
+	struct mm_struct *mm;
+
+	if (IS_ERR(task))
+		return ERR_CAST(task);
+	mm = lkm_get_mm(task);
+	if (IS_ERR(mm))
+		put_task_struct(task);
+	else
+		*taskp = task;
+	return mm;
+}
+
 #endif /* LKM_TASK_H */

@@ -348,14 +348,9 @@ static int __init lkm4_init(void)
 		return -EINVAL;
 	}
 
-	task = lkm_get_task(pid);
-	if (IS_ERR(task))
-		return PTR_ERR(task);
-	mm = lkm_get_mm(task);
-	if (IS_ERR(mm)) {
-		ret = PTR_ERR(mm);
-		goto put_task;
-	}
+	mm = lkm_get_task_mm(pid, &task);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
 
 	/* User space ends at task_size; above it (or non-canonical) is not ours. */
 	last = va + (unsigned long)(count - 1) * PAGE_SIZE;
@@ -381,7 +376,6 @@ static int __init lkm4_init(void)
 
 put_mm:
 	mmput(mm);
-put_task:
 	put_task_struct(task);
 	return ret;
 }

@@ -39,20 +39,14 @@ static int __init lkm5_init(void)
 	unsigned long anon, file, shmem, total_vm;
 	struct task_struct *task;
 	struct mm_struct *mm;
-	int ret = 0;
 
 	if (!pid) {
 		pr_err("pid= is required: the id of the process to measure\n");
 		return -EINVAL;
 	}
-	task = lkm_get_task(pid);
-	if (IS_ERR(task))
-		return PTR_ERR(task);
-	mm = lkm_get_mm(task);
-	if (IS_ERR(mm)) {
-		ret = PTR_ERR(mm);
-		goto put_task;
-	}
+	mm = lkm_get_task_mm(pid, &task);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
 
 	/* No lock, as in /proc/<pid>/status: each figure is one counter. */
 	anon = lkm_mm_counter(mm, MM_ANONPAGES);
@@ -67,9 +61,8 @@ static int __init lkm5_init(void)
 		pages_to_kib(anon), pages_to_kib(file), pages_to_kib(shmem));
 
 	mmput(mm);
-put_task:
 	put_task_struct(task);
-	return ret;
+	return 0;
 }
 
 static void __exit lkm5_exit(void)

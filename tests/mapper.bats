@@ -7,16 +7,28 @@
 
 load helpers/common
 
+HUGE_1G=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
+
 setup_file() {
-	# Two 2 MiB hugetlb pages, and a 1 GiB one if the VM has a free,
-	# aligned gigabyte (it has 3 GiB; compaction helps find one).
-	echo 2 >/proc/sys/vm/nr_hugepages
+	# What this changes is put back afterwards: make test-host runs this
+	# file on a real machine.
+	export OLD_HUGE_2M OLD_HUGE_1G=""
+	read -r OLD_HUGE_2M </proc/sys/vm/nr_hugepages
+	[ ! -e "$HUGE_1G" ] || read -r OLD_HUGE_1G <"$HUGE_1G"
+	# Two more 2 MiB hugetlb pages, and a 1 GiB one if there is a free,
+	# aligned gigabyte (the VM has 3 GiB; compaction helps find one).
+	echo $((OLD_HUGE_2M + 2)) >/proc/sys/vm/nr_hugepages
 	echo 1 >/proc/sys/vm/compact_memory
-	echo 1 >/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages || true
-	# Swap on a compressed RAM disk, for MADV_PAGEOUT to write to.
-	if modprobe zram && echo 64M >/sys/block/zram0/disksize &&
-		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0; then
-		export SWAP=zram0
+	[ -z "$OLD_HUGE_1G" ] || echo $((OLD_HUGE_1G + 1)) >"$HUGE_1G" || true
+	# Swap for MADV_PAGEOUT to write to: the swap there is, or a compressed
+	# RAM disk of our own (zram0, or a new one when zram0 is taken).
+	if ! grep -q '^/' /proc/swaps && modprobe zram; then
+		local n=0
+		[ "$(</sys/block/zram0/disksize)" = 0 ] || read -r n </sys/class/zram-control/hot_add
+		if echo 64M >"/sys/block/zram$n/disksize" && mkswap "/dev/zram$n" >/dev/null &&
+			swapon "/dev/zram$n"; then
+			export SWAP=zram$n
+		fi
 	fi
 	export TARGET_OUT=$BATS_FILE_TMPDIR/target.out
 	"$HELPERS/mapper_target" >"$TARGET_OUT" 2>&1 3>&- &
@@ -29,9 +41,10 @@ teardown_file() {
 	kill -KILL "$TARGET_PID" || true
 	if [ -n "${SWAP:-}" ]; then
 		swapoff "/dev/$SWAP" && echo 1 >"/sys/block/$SWAP/reset"
+		[ "$SWAP" = zram0 ] || echo "${SWAP#zram}" >/sys/class/zram-control/hot_remove
 	fi
-	echo 0 >/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages || true
-	echo 0 >/proc/sys/vm/nr_hugepages
+	[ -z "$OLD_HUGE_1G" ] || echo "$OLD_HUGE_1G" >"$HUGE_1G" || true
+	echo "$OLD_HUGE_2M" >/proc/sys/vm/nr_hugepages
 }
 
 setup() {
@@ -195,7 +208,7 @@ anon_huge_of() {
 }
 
 @test "mapper: a swapped-out page shows the swap type and offset pagemap shows" {
-	[ -n "${SWAP:-}" ] || skip "no swap: zram could not be set up in this kernel"
+	grep -q '^/' /proc/swaps || skip "no swap: zram could not be set up in this kernel"
 	target_addr swapped
 	pagemap "$ADDR"
 	[[ "$PAGEMAP" =~ ^swapped\ type\ ([0-9]+)\ offset\ (0x[0-9a-f]+)$ ]] ||
