@@ -180,8 +180,12 @@ static int walk(struct mm_struct *mm, unsigned long va, bool verbose,
 	show_entry(verbose, "Page Middle Directory", pmdp, pmd_val(pmd));
 	if (pmd_none(pmd))
 		return stop(t, NOT_PRESENT, "PMD", pmd_val(pmd));
-	if (!pmd_present(pmd))
+	/* Swap-format PMDs (migration) exist only with THP migration. */
+	if (!pmd_present(pmd)) {
+		if (!IS_ENABLED(CONFIG_ARCH_ENABLE_THP_MIGRATION))
+			return stop(t, UNKNOWN, "PMD", pmd_val(pmd));
 		return not_present(t, "PMD", pmd_val(pmd), pmd_to_swp_entry(pmd));
+	}
 	if (pmd_leaf(pmd)) {
 		t->protnone = pmd_protnone(pmd);
 		return leaf(t, "PMD", pmd_val(pmd), pmd_pfn(pmd), PMD_SIZE, va);
