@@ -306,6 +306,13 @@ static void translate(struct mm_struct *mm, unsigned long va, bool verbose)
 		for (tries = 0; tries < 3; tries++)
 			if (walk(mm, va, verbose && !tries, &t) != -EAGAIN)
 				break;
+		/*
+		 * PROT_NONE is a property of the mapping; pte_protnone() also
+		 * catches NUMA balancing hints, but is 0 on kernels without
+		 * NUMA balancing (PREEMPT_RT 6.1, for one).
+		 */
+		if (!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+			t.protnone = true;
 	}
 
 	describe(&t, what, sizeof(what));

@@ -166,6 +166,8 @@ anon_huge_of() {
 }
 
 @test "mapper: a 2 MiB transparent huge page is a PMD leaf; the offset inside it is kept" {
+	[ -d /sys/kernel/mm/transparent_hugepage ] ||
+		skip "this kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE is off)"
 	target_addr thp
 	anon_huge_of "$ADDR"
 	note "thp $ADDR: smaps AnonHugePages $ANON_HUGE kB for $VMA"
