@@ -39,7 +39,10 @@ all: modules
 	@echo "Built for $(KVER):" $(foreach d,$(MODULE_DIRS),$(d)/*.ko)
 
 check-kdir:
-	@if [ -z "$(KVER)" ]; then \
+	@if [ -n "$(filter command line environment,$(origin KDIR))" ] && [ -z "$(KVER)" ]; then \
+		echo "KDIR=$(KDIR) is not a kernel build directory (no include/config/kernel.release): use /lib/modules/<release>/build."; \
+		exit 1; \
+	elif [ -z "$(KVER)" ]; then \
 		echo "No kernel headers are installed: install linux-headers-amd64 (or run scripts/deps)."; \
 		exit 1; \
 	elif [ ! -d "$(KDIR)" ]; then \
