@@ -18,7 +18,9 @@ MODULE_DIRS := $(patsubst %/,%,$(shell sed -n 's/^obj-m *+= *//p' Kbuild))
 # Recursive on purpose: the kernel is looked up when first used, which is
 # after scripts/deps has run for the targets that install it.
 ifdef KDIR
-KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# UTS_RELEASE is what uname -r and vermagic say; Debian's kernel.release
+# file holds the upstream version instead.
+KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 else
 KVER ?= $(shell scripts/kernels default)
 KDIR = /lib/modules/$(KVER)/build
@@ -40,7 +42,7 @@ all: modules
 
 check-kdir:
 	@if [ -n "$(filter command line environment,$(origin KDIR))" ] && [ -z "$(KVER)" ]; then \
-		echo "KDIR=$(KDIR) is not a kernel build directory (no include/config/kernel.release): use /lib/modules/<release>/build."; \
+		echo "KDIR=$(KDIR) is not a kernel build directory (no include/generated/utsrelease.h): use /lib/modules/<release>/build."; \
 		exit 1; \
 	elif [ -z "$(KVER)" ]; then \
 		echo "No kernel headers are installed: install linux-headers-amd64 (or run scripts/deps)."; \
