@@ -7,10 +7,6 @@ start_helper spinner
 start_helper spinner --thread
 demo_module running/lkm1
 
-start_helper family
-wait_for_lines "$HELPER_OUT" 5
-while read -r state pid; do
-	[ "$state" = parent ] || wait_state "$pid" "$state"
-done <"$HELPER_OUT"
+start_family
 demo_module running/lkm1 pid="$HELPER_PID"
 demo_run ps -o pid,stat,comm --ppid "$HELPER_PID"

@@ -66,14 +66,11 @@ stack_of() {
 }
 
 @test "ksp: bad pid= values and an exited process are refused with an errno and one line" {
-	start_helper family
-	wait_for_lines "$HELPER_OUT" 5
-	read -r _ zombie < <(grep '^Z ' "$HELPER_OUT")
-	wait_state "$zombie" Z
+	start_family
 
 	assert_refused EINVAL "pid=0 is not a process id: it must be positive" "$KO" pid=0
 	assert_refused EINVAL "pid=-5 is not a process id: it must be positive" "$KO" pid=-5
 	assert_refused EINVAL "\`abc' invalid for parameter \`pid'" "$KO" pid=abc
 	assert_refused ESRCH "pid=4194304: no such process" "$KO" pid=4194304
-	assert_refused ESRCH "pid $zombie (family) has exited: its kernel stack is freed" "$KO" pid="$zombie"
+	assert_refused ESRCH "pid $ZOMBIE (family) has exited: its kernel stack is freed" "$KO" pid="$ZOMBIE"
 }

@@ -261,10 +261,7 @@ anon_huge_of() {
 @test "mapper: missing or bad pid=, addr= and count= are refused with an errno and one line" {
 	local top=0x7ffffffff000
 	grep -qw la57 /proc/cpuinfo && top=0xfffffffffff000
-	start_helper family
-	wait_for_lines "$HELPER_OUT" 5
-	read -r _ zombie < <(grep '^Z ' "$HELPER_OUT")
-	wait_state "$zombie" Z
+	start_family
 
 	assert_refused EINVAL "pid= is required: the process whose address to translate" "$KO" addr=0x1000
 	assert_refused EINVAL "addr= is required: the user virtual address to translate" "$KO" pid=1
@@ -273,7 +270,7 @@ anon_huge_of() {
 	assert_refused EINVAL "\`abc' invalid for parameter \`pid'" "$KO" pid=abc addr=0x1000
 	assert_refused ESRCH "pid=4194304: no such process" "$KO" pid=4194304 addr=0x1000
 	assert_refused EINVAL "pid 2 (kthreadd) is a kernel thread and has no user address space" "$KO" pid=2 addr=0x1000
-	assert_refused ESRCH "pid $zombie (family) has exited and has no user address space any more" "$KO" pid="$zombie" addr=0x1000
+	assert_refused ESRCH "pid $ZOMBIE (family) has exited and has no user address space any more" "$KO" pid="$ZOMBIE" addr=0x1000
 	assert_refused EINVAL "addr=0x800000000000 is not a user address: user space ends at $top" "$KO" pid=1 addr=0x800000000000
 	assert_refused EINVAL "addr=0x8000000000000000 is not a user address: user space ends at $top" "$KO" pid=1 addr=0x8000000000000000
 	assert_refused EINVAL "addr=0xffffffff81000000 is not a user address: user space ends at $top" "$KO" pid=1 addr=0xffffffff81000000

@@ -59,15 +59,8 @@ runnable_threads() {
 }
 
 @test "running: pid= lists exactly the children, each in the state /proc shows" {
-	start_helper family
-	wait_for_lines "$HELPER_OUT" 5
-	declare -A want
-	while read -r state pid; do
-		[ "$state" = parent ] && parent=$pid || want[$pid]=$state
-	done <"$HELPER_OUT"
-	for pid in "${!want[@]}"; do
-		wait_state "$pid" "${want[$pid]}"
-	done
+	start_family
+	parent=$HELPER_PID
 
 	kmsg_mark
 	insmod "$KO" pid="$parent"
@@ -79,14 +72,14 @@ runnable_threads() {
 	for line in "${lines[@]:2:4}"; do
 		read -r _ pid comm state <<<"$line"
 		assert_equal "$comm" family
-		assert [ -n "${want[$pid]}" ]
-		assert_equal "$state" "${want[$pid]}"
+		assert [ -n "${FAMILY[$pid]}" ]
+		assert_equal "$state" "${FAMILY[$pid]}"
 		proc_stat "$pid"
-		note "child $pid: module $state, /proc/$pid/stat ${PROC_STAT[0]}, made ${want[$pid]}"
+		note "child $pid: module $state, /proc/$pid/stat ${PROC_STAT[0]}, made ${FAMILY[$pid]}"
 		assert_equal "$state" "${PROC_STAT[0]}"
-		unset "want[$pid]"
+		unset "FAMILY[$pid]"
 	done
-	assert_equal "${#want[@]}" 0
+	assert_equal "${#FAMILY[@]}" 0
 }
 
 @test "running: pid= of a process without children says so" {

@@ -74,10 +74,7 @@ measure() {
 }
 
 @test "size: missing or bad pid=, a kernel thread and a zombie are refused with an errno and one line" {
-	start_helper family
-	wait_for_lines "$HELPER_OUT" 5
-	read -r _ zombie < <(grep '^Z ' "$HELPER_OUT")
-	wait_state "$zombie" Z
+	start_family
 
 	assert_refused EINVAL "pid= is required: the id of the process to measure" "$KO"
 	assert_refused EINVAL "pid= is required: the id of the process to measure" "$KO" pid=0
@@ -85,5 +82,5 @@ measure() {
 	assert_refused EINVAL "\`abc' invalid for parameter \`pid'" "$KO" pid=abc
 	assert_refused ESRCH "pid=4194304: no such process" "$KO" pid=4194304
 	assert_refused EINVAL "pid 2 (kthreadd) is a kernel thread and has no user address space" "$KO" pid=2
-	assert_refused ESRCH "pid $zombie (family) has exited and has no user address space any more" "$KO" pid="$zombie"
+	assert_refused ESRCH "pid $ZOMBIE (family) has exited and has no user address space any more" "$KO" pid="$ZOMBIE"
 }

@@ -27,6 +27,23 @@ start_helper() {
 	wait_for_lines "$HELPER_OUT" 1
 }
 
+# start_family: start_helper tests/helpers/family and wait until each child
+# is in the state it was made for. Sets HELPER_PID (the parent), FAMILY
+# (child pid -> state letter) and ZOMBIE (the child that exited unreaped).
+# shellcheck disable=SC2034 # FAMILY and ZOMBIE are for the caller
+start_family() {
+	local state pid
+	start_helper family
+	wait_for_lines "$HELPER_OUT" 5
+	declare -gA FAMILY=()
+	while read -r state pid; do
+		[ "$state" != parent ] || continue
+		FAMILY[$pid]=$state
+		[ "$state" != Z ] || ZOMBIE=$pid
+		wait_state "$pid" "$state"
+	done <"$HELPER_OUT"
+}
+
 # kill_helpers: SIGKILL what start_bg started, with its process group when
 # it leads one (tests/helpers/family does).
 kill_helpers() {
