@@ -13,7 +13,7 @@
 # the sources), so switching kernels never needs a clean.
 
 # The module directories, in order, from the top-level Kbuild.
-MODULE_DIRS := $(patsubst %/,%,$(shell sed -n 's/^obj-m *+= *//p' Kbuild))
+MODULE_DIRS := $(shell scripts/module-dirs)
 
 # Recursive on purpose: the kernel is looked up when first used, which is
 # after scripts/deps has run for the targets that install it.
