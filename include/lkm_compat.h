@@ -41,27 +41,27 @@ static inline unsigned long lkm_mm_counter(struct mm_struct *mm, int member)
 
 /*
  * lkm_read_pte - copy the page table entry for @addr out of the PTE table
- * that *@pmdp points to: the entry into *@pte, its address into *@ptep (to
- * show, not to follow: the table may be gone once this returns). False when
- * *@pmdp does not point to a PTE table any more (it became empty or huge).
+ * that @pmd, read from *@pmdp, points to: the entry into *@pte, its address
+ * into *@ptep (to show, not to follow: the table may be gone once this
+ * returns). False when *@pmdp does not hold @pmd any more (the table was
+ * freed or replaced: walk again).
  *
  * From 6.5 a PTE table can be freed (after an RCU grace period) while the
  * mmap lock is held only for reading, and pte_offset_map() became a call to
  * __pte_offset_map(), which modules cannot link against. Do what it does:
- * under RCU, read the PMD once, check it, index the table from that copy.
- * Before 6.5 the table is stable under the mmap lock (the caller checked
- * the PMD) and pte_offset_map() is an inline modules can use.
+ * under RCU, read the PMD (the only entry read twice: the table it points
+ * to is only safe to touch inside this RCU section), check that it is still
+ * the one the walk judged, index the table from that copy. Before 6.5 the
+ * table is stable under the mmap lock and is indexed from the copy.
  */
-static inline bool lkm_read_pte(pmd_t *pmdp, unsigned long addr, pte_t *pte,
-				pte_t **ptep)
+static inline bool lkm_read_pte(pmd_t *pmdp, pmd_t pmd, unsigned long addr,
+				pte_t *pte, pte_t **ptep)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
 	bool found = false;
-	pmd_t pmd;
 
 	rcu_read_lock();
-	pmd = pmdp_get_lockless(pmdp);
-	if (!pmd_none(pmd) && pmd_present(pmd) && !pmd_leaf(pmd) && !pmd_bad(pmd)) {
+	if (pmd_same(pmdp_get_lockless(pmdp), pmd)) {
 		*ptep = pte_offset_kernel(&pmd, addr);
 		*pte = ptep_get(*ptep);
 		found = true;
@@ -69,7 +69,7 @@ static inline bool lkm_read_pte(pmd_t *pmdp, unsigned long addr, pte_t *pte,
 	rcu_read_unlock();
 	return found;
 #else
-	*ptep = pte_offset_map(pmdp, addr);
+	*ptep = pte_offset_map(&pmd, addr);
 	*pte = ptep_get(*ptep);
 	pte_unmap(*ptep);
 	return true;

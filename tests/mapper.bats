@@ -187,6 +187,21 @@ anon_huge_of() {
 	refute_line --partial "Page Middle Directory"
 }
 
+@test "mapper: hugetlb pages made PROT_NONE are present leaves with pagemap's PFN, and no access" {
+	# hugetlb entries are PTE-format at any level: PROT_NONE leaves a 1 GiB
+	# entry with PSE|PROTNONE but no PRESENT, which a PUD reader calls
+	# "not present".
+	kill -USR1 "$TARGET_PID"
+	wait_for_lines "$TARGET_OUT" 14
+	target_addr hugetlb-protnone
+	assert_translates hugetlb "2 MiB"
+	assert_line --regexp '^lkm4: VMA: .* ---p .*\(hugetlb\)$'
+	assert_line "lkm4: The page is mapped with no access: PROT_NONE, or a NUMA balancing hint"
+	assert_translates huge1g "1 GiB"
+	assert_line "lkm4: The page is mapped with no access: PROT_NONE, or a NUMA balancing hint"
+	refute_line --partial "Page Middle Directory"
+}
+
 @test "mapper: a never-touched page is not present and a hole is not mapped, as pagemap and maps say" {
 	target_addr untouched
 	pagemap "$ADDR"

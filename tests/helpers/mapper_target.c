@@ -16,9 +16,12 @@
  *   protnone   an anonymous page, written, then made PROT_NONE
  *   mixed      16 pages: even ones written, odd ones never touched, the
  *              last one unmapped
+ * On SIGUSR1 it makes both hugetlb pages PROT_NONE and prints
+ * "hugetlb-protnone done" (or "hugetlb-protnone - <why>").
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +34,14 @@
 
 #define PAGE 4096UL
 #define MIB (1UL << 20)
+
+static volatile sig_atomic_t protect_hugetlb;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	protect_hugetlb = 1;
+}
 
 static char *map(size_t size, int prot, int flags)
 {
@@ -51,7 +62,7 @@ int main(void)
 {
 	const int rw = PROT_READ | PROT_WRITE;
 	volatile char sink, local = 1;
-	char *p, *thp;
+	char *p, *thp, *huge2m, *huge1g;
 	int fd, i;
 
 	p = map(PAGE, rw, 0);
@@ -78,15 +89,15 @@ int main(void)
 		thp[0x12345] = 1;
 	show("thp", thp ? thp + 0x12345 : NULL);
 
-	p = map(2 * MIB, rw, MAP_HUGETLB);
-	if (p)
-		p[0x54321] = 1;
-	show("hugetlb", p ? p + 0x54321 : NULL);
+	huge2m = map(2 * MIB, rw, MAP_HUGETLB);
+	if (huge2m)
+		huge2m[0x54321] = 1;
+	show("hugetlb", huge2m ? huge2m + 0x54321 : NULL);
 
-	p = map(1024 * MIB, rw, MAP_HUGETLB | MAP_HUGE_1GB);
-	if (p)
-		p[0x2345678] = 1;
-	show("huge1g", p ? p + 0x2345678 : NULL);
+	huge1g = map(1024 * MIB, rw, MAP_HUGETLB | MAP_HUGE_1GB);
+	if (huge1g)
+		huge1g[0x2345678] = 1;
+	show("huge1g", huge1g ? huge1g + 0x2345678 : NULL);
 
 	show("untouched", map(PAGE, rw, 0));
 
@@ -123,8 +134,20 @@ int main(void)
 	show("hole", p ? p + PAGE : NULL);
 
 	(void)sink;
+	signal(SIGUSR1, on_usr1);
 	printf("ready\n");
 	fflush(stdout);
-	for (;;)
+	for (;;) {
 		pause();
+		if (!protect_hugetlb)
+			continue;
+		protect_hugetlb = 0;
+		errno = ENOMEM;
+		if (huge2m && huge1g && !mprotect(huge2m, 2 * MIB, PROT_NONE) &&
+		    !mprotect(huge1g, 1024 * MIB, PROT_NONE))
+			printf("hugetlb-protnone done\n");
+		else
+			printf("hugetlb-protnone - %s\n", strerror(errno));
+		fflush(stdout);
+	}
 }
