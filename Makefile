@@ -27,6 +27,10 @@ KDIR = /lib/modules/$(KVER)/build
 endif
 OUT = build/$(KVER)
 
+# User programs that belong to a module, built next to their source
+# (DIR/NAME from DIR/NAME.c, with DIR's headers); .gitignore lists them.
+PROGRAMS := ioctl/memtool ioctl/spock_target
+
 HELPERS := $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
 
 # make test runs only the kernel named on the command line, else them all.
@@ -34,9 +38,9 @@ ifneq ($(filter command line environment,$(origin KVER)),)
 TEST_KERNELS = $(KVER)
 endif
 
-.PHONY: all modules helpers check-kdir test test-host demo lint clean
+.PHONY: all modules programs helpers check-kdir test test-host demo lint clean
 
-all: modules
+all: modules programs
 	@for d in $(MODULE_DIRS); do cp -p $(OUT)/$$d/*.ko $$d/; done
 	@echo "Built for $(KVER):" $(foreach d,$(MODULE_DIRS),$(d)/*.ko)
 
@@ -64,11 +68,18 @@ modules: check-kdir
 	done
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(OUT) modules
 
+programs: $(PROGRAMS)
+
+$(PROGRAMS): %: %.c
+	$(CC) -O2 -g -Wall -Wextra -Werror -I$(dir $@) -o $@ $<
+
+ioctl/memtool: ioctl/procmem.h
+
 helpers: $(HELPERS)
 
 build/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -o $@ $<
+	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -Iioctl -o $@ $<
 
 test:
 	@scripts/deps build test
@@ -79,7 +90,7 @@ test-host:
 
 demo:
 	@scripts/deps build test
-	@$(MAKE) --no-print-directory -s modules helpers
+	@$(MAKE) --no-print-directory -s modules programs helpers
 	@tests/vm/run --kernel $(KVER) -- scripts/demo
 
 lint:
@@ -88,4 +99,4 @@ lint:
 
 clean:
 	rm -rf build
-	rm -f $(foreach d,$(MODULE_DIRS),$(d)/*.ko)
+	rm -f $(foreach d,$(MODULE_DIRS),$(d)/*.ko) $(PROGRAMS)

@@ -76,4 +76,22 @@ static inline bool lkm_read_pte(pmd_t *pmdp, pmd_t pmd, unsigned long addr,
 #endif
 }
 
+/*
+ * pin_user_pages_remote() lost its vmas argument in 6.5. The caller holds
+ * mmap_read_lock(mm) and *@locked is 1; on return *@locked says whether the
+ * lock is still held.
+ */
+static inline long lkm_pin_user_pages_remote(struct mm_struct *mm,
+					     unsigned long start,
+					     unsigned long nr_pages,
+					     unsigned int gup_flags,
+					     struct page **pages, int *locked)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages, locked);
+#else
+	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages, NULL, locked);
+#endif
+}
+
 #endif /* LKM_COMPAT_H */

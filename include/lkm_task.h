@@ -15,6 +15,35 @@
 #include <linux/sched/task.h>
 
 /*
+ * lkm_find_task - the thread @nr of the caller's pid namespace with a
+ * reference (put_task_struct() it), or NULL; logs nothing, for callers
+ * such as ioctls that answer with an errno instead.
+ */
+static inline struct task_struct *lkm_find_task(int nr)
+{
+	struct pid *pid = find_get_pid(nr);
+	struct task_struct *task = get_pid_task(pid, PIDTYPE_PID);
+
+	put_pid(pid);
+	return task;
+}
+
+/*
+ * lkm_find_mm - the user address space of @task with a reference (mmput()
+ * it); -EINVAL for a kernel thread, -ESRCH for a task that has exited or
+ * is exiting. Logs nothing.
+ */
+static inline struct mm_struct *lkm_find_mm(struct task_struct *task)
+{
+	struct mm_struct *mm;
+
+	if (task->flags & PF_KTHREAD)
+		return ERR_PTR(-EINVAL);
+	mm = get_task_mm(task);
+	return mm ?: ERR_PTR(-ESRCH);
+}
+
+/*
  * lkm_get_task - the thread @nr of the caller's pid namespace (a process id
  * names its main thread), with a reference: put_task_struct() it.
  * -EINVAL for a number that cannot be a pid, -ESRCH when there is none.
@@ -22,15 +51,12 @@
 static inline struct task_struct *lkm_get_task(int nr)
 {
 	struct task_struct *task;
-	struct pid *pid;
 
 	if (nr <= 0) {
 		pr_err("pid=%d is not a process id: it must be positive\n", nr);
 		return ERR_PTR(-EINVAL);
 	}
-	pid = find_get_pid(nr);
-	task = get_pid_task(pid, PIDTYPE_PID);
-	put_pid(pid);
+	task = lkm_find_task(nr);
 	if (!task) {
 		pr_err("pid=%d: no such process\n", nr);
 		return ERR_PTR(-ESRCH);
@@ -45,19 +71,14 @@ static inline struct task_struct *lkm_get_task(int nr)
  */
 static inline struct mm_struct *lkm_get_mm(struct task_struct *task)
 {
-	struct mm_struct *mm;
+	struct mm_struct *mm = lkm_find_mm(task);
 
-	if (task->flags & PF_KTHREAD) {
+	if (PTR_ERR_OR_ZERO(mm) == -EINVAL)
 		pr_err("pid %d (%s) is a kernel thread and has no user address space\n",
 		       task_pid_vnr(task), task->comm);
-		return ERR_PTR(-EINVAL);
-	}
-	mm = get_task_mm(task);
-	if (!mm) {
+	else if (IS_ERR(mm))
 		pr_err("pid %d (%s) has exited and has no user address space any more\n",
 		       task_pid_vnr(task), task->comm);
-		return ERR_PTR(-ESRCH);
-	}
 	return mm;
 }
 
