@@ -6,6 +6,7 @@
 #                                   bats in a throwaway VM, per kernel
 #   make test-host [TESTS=...]      the same bats files on this machine
 #   make demo                       load every module in a VM, show its log
+#   make bench                      every module's benchmark in a VM
 #   make lint                       checkpatch, sparse, W=1, shellcheck
 #   make clean
 #
@@ -38,7 +39,7 @@ ifneq ($(filter command line environment,$(origin KVER)),)
 TEST_KERNELS = $(KVER)
 endif
 
-.PHONY: all modules programs helpers check-kdir test test-host demo lint clean
+.PHONY: all modules programs helpers check-kdir test test-host demo bench bench-vm lint clean
 
 all: modules programs
 	@for d in $(MODULE_DIRS); do cp -p $(OUT)/$$d/*.ko $$d/; done
@@ -92,6 +93,16 @@ demo:
 	@scripts/deps build test
 	@$(MAKE) --no-print-directory -s modules programs helpers
 	@tests/vm/run --kernel $(KVER) -- scripts/demo
+
+# The VM step is a make of its own, so that $(KVER) is looked up after
+# scripts/deps has installed the kernels.
+bench:
+	@scripts/deps build test
+	@$(MAKE) --no-print-directory -s modules programs helpers
+	@$(MAKE) --no-print-directory bench-vm
+
+bench-vm:
+	@tests/vm/run --kernel $(KVER) -- scripts/bench
 
 lint:
 	@scripts/deps build lint

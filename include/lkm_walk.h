@@ -148,6 +148,32 @@ static inline int lkm_hugetlb_entry(struct lkm_translation *t, const char *level
 	return lkm_leaf(t, level, raw, pfn, size, va);
 }
 
+/* A PTE-level entry, read from its table. */
+static inline int lkm_pte_entry(struct lkm_translation *t, pte_t pte, unsigned long va)
+{
+	if (pte_none(pte))
+		return lkm_stop(t, LKM_NOT_PRESENT, "PTE", pte_val(pte), PAGE_SIZE);
+	if (!pte_present(pte))
+		return lkm_not_present(t, "PTE", pte_val(pte), pte_to_swp_entry(pte),
+				       PAGE_SIZE, va);
+	t->protnone = pte_protnone(pte);
+	return lkm_leaf(t, "PTE", pte_val(pte), pte_pfn(pte), PAGE_SIZE, va);
+}
+
+/*
+ * A walk cursor, for translating many addresses under one hold of the mmap
+ * lock: the last VMA found, and the last PMD entry that pointed to a PTE
+ * table, so that the next address under the same PMD entry costs one PTE
+ * read (lkm_read_pte() checks that the PMD still points to that table).
+ * Start it zeroed; it is only valid while the mmap lock is held.
+ */
+struct lkm_cursor {
+	struct vm_area_struct *vma;
+	pmd_t *pmdp;
+	pmd_t pmd;
+	unsigned long base;	/* the PMD_SIZE range that *pmdp maps */
+};
+
 /*
  * Walk @mm's tables for @va in @vma, filling @t; with @verbose, log every
  * level. -EAGAIN when the PMD stopped pointing to a PTE table during the
@@ -155,7 +181,8 @@ static inline int lkm_hugetlb_entry(struct lkm_translation *t, const char *level
  * also the mapping's i_mmap lock (lkm_translate() does both).
  */
 static inline int lkm_walk(struct mm_struct *mm, struct vm_area_struct *vma,
-			   unsigned long va, bool verbose, struct lkm_translation *t)
+			   unsigned long va, bool verbose, struct lkm_translation *t,
+			   struct lkm_cursor *c)
 {
 	unsigned long hsize = t->hugetlb ? vma_kernel_pagesize(vma) : 0;
 	bool folded = mm_p4d_folded(mm);
@@ -230,13 +257,24 @@ static inline int lkm_walk(struct mm_struct *mm, struct vm_area_struct *vma,
 	if (!lkm_read_pte(pmdp, pmd, va, &pte, &ptep))
 		return -EAGAIN;
 	lkm_show_entry(verbose, "Page Table Entry", ptep, pte_val(pte));
-	if (pte_none(pte))
-		return lkm_stop(t, LKM_NOT_PRESENT, "PTE", pte_val(pte), PAGE_SIZE);
-	if (!pte_present(pte))
-		return lkm_not_present(t, "PTE", pte_val(pte), pte_to_swp_entry(pte),
-				       PAGE_SIZE, va);
-	t->protnone = pte_protnone(pte);
-	return lkm_leaf(t, "PTE", pte_val(pte), pte_pfn(pte), PAGE_SIZE, va);
+	if (c) {
+		c->pmdp = pmdp;
+		c->pmd = pmd;
+		c->base = va & PMD_MASK;
+	}
+	return lkm_pte_entry(t, pte, va);
+}
+
+/*
+ * PROT_NONE is a property of the mapping; pte_protnone() also catches NUMA
+ * balancing hints, but is 0 on kernels without NUMA balancing (PREEMPT_RT
+ * 6.1, for one).
+ */
+static inline void lkm_vma_protnone(struct vm_area_struct *vma,
+				    struct lkm_translation *t)
+{
+	if (!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		t->protnone = true;
 }
 
 /*
@@ -252,9 +290,9 @@ static inline int lkm_walk(struct mm_struct *mm, struct vm_area_struct *vma,
  * lock, taken for writing there, excludes that. The order, mmap lock first,
  * is the one mm/rmap.c documents.
  */
-static inline void lkm_translate(struct mm_struct *mm, struct vm_area_struct *vma,
-				 unsigned long va, bool verbose,
-				 struct lkm_translation *t)
+static inline void __lkm_translate(struct mm_struct *mm, struct vm_area_struct *vma,
+				   unsigned long va, bool verbose,
+				   struct lkm_translation *t, struct lkm_cursor *c)
 {
 	struct address_space *mapping = NULL;
 	int tries;
@@ -270,17 +308,47 @@ static inline void lkm_translate(struct mm_struct *mm, struct vm_area_struct *vm
 		i_mmap_lock_read(mapping);
 	}
 	for (tries = 0; tries < 3; tries++)
-		if (lkm_walk(mm, vma, va, verbose && !tries, t) != -EAGAIN)
+		if (lkm_walk(mm, vma, va, verbose && !tries, t, c) != -EAGAIN)
 			break;
 	if (mapping)
 		i_mmap_unlock_read(mapping);
-	/*
-	 * PROT_NONE is a property of the mapping; pte_protnone() also catches
-	 * NUMA balancing hints, but is 0 on kernels without NUMA balancing
-	 * (PREEMPT_RT 6.1, for one).
-	 */
-	if (!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
-		t->protnone = true;
+	lkm_vma_protnone(vma, t);
+}
+
+static inline void lkm_translate(struct mm_struct *mm, struct vm_area_struct *vma,
+				 unsigned long va, bool verbose,
+				 struct lkm_translation *t)
+{
+	__lkm_translate(mm, vma, va, verbose, t, NULL);
+}
+
+/*
+ * lkm_translate_next - lkm_translate() for callers that translate many
+ * addresses (in any order, fastest in runs) under one hold of the mmap
+ * lock, through cursor @c. An address under the same PMD entry as the last
+ * one that reached a PTE table, in a VMA that is not hugetlb, is one PTE
+ * read; the VMA found last is reused while it covers the address. The
+ * tables on the way to an address in a VMA cannot be freed under the mmap
+ * read lock; only its PTE table can (6.5+), and lkm_read_pte() checks that.
+ */
+static inline void lkm_translate_next(struct mm_struct *mm, struct lkm_cursor *c,
+				      unsigned long va, struct lkm_translation *t)
+{
+	pte_t pte, *ptep;
+
+	if (!c->vma || va < c->vma->vm_start || va >= c->vma->vm_end)
+		c->vma = vma_lookup(mm, va);
+	if (c->vma && c->pmdp && (va & PMD_MASK) == c->base &&
+	    !is_vm_hugetlb_page(c->vma)) {
+		*t = (struct lkm_translation){ .verdict = LKM_CHANGED };
+		if (lkm_read_pte(c->pmdp, c->pmd, va, &pte, &ptep)) {
+			lkm_pte_entry(t, pte, va);
+			lkm_vma_protnone(c->vma, t);
+			return;
+		}
+	}
+	c->pmdp = NULL;
+	__lkm_translate(mm, c->vma, va, false, t, c);
 }
 
 static inline const char *lkm_page_size_name(unsigned long size)

@@ -370,78 +370,113 @@ static const char *const verdicts[] = {
 	[PROCMEM_CHANGED] = "unknown: page tables kept changing",
 };
 
-static void show_xlate(const struct procmem_xlate *x)
+static const char *page_size_name(unsigned int shift)
 {
-	const char *what = x->verdict < sizeof(verdicts) / sizeof(verdicts[0]) ?
-			   verdicts[x->verdict] : "unknown verdict";
+	return shift == 30 ? "1 GiB" : shift == 21 ? "2 MiB" : "4 KiB";
+}
 
-	printf("0x%llx: %s", (unsigned long long)x->vaddr, what);
-	switch (x->verdict) {
+/* One line per address: the verdict, and what goes with it. */
+static void show_page(__u64 vaddr, const struct procmem_page *p)
+{
+	const char *what = p->verdict < sizeof(verdicts) / sizeof(verdicts[0]) ?
+			   verdicts[p->verdict] : "unknown verdict";
+
+	printf("0x%llx: %s", (unsigned long long)vaddr, what);
+	switch (p->verdict) {
 	case PROCMEM_PRESENT:
-		printf(", physical 0x%llx, PFN 0x%llx, %s", (unsigned long long)x->paddr,
-		       (unsigned long long)x->pfn,
-		       x->page_size == 1U << 30 ? "1 GiB" :
-		       x->page_size == 1U << 21 ? "2 MiB" : "4 KiB");
+		printf(", physical 0x%llx, PFN 0x%llx, %s",
+		       (unsigned long long)(p->frame * 4096 + (vaddr & 4095)),
+		       (unsigned long long)p->frame, page_size_name(p->page_shift));
 		break;
 	case PROCMEM_SWAPPED:
-		printf(": swap type %u, offset 0x%llx", x->swap_type,
-		       (unsigned long long)x->swap_offset);
+		printf(": swap type %u, offset 0x%llx", p->swap_type,
+		       (unsigned long long)p->frame);
 		break;
 	case PROCMEM_MIGRATING:
 	case PROCMEM_DEVICE_PRIVATE:
 	case PROCMEM_DEVICE_EXCLUSIVE:
-		printf(": PFN 0x%llx", (unsigned long long)x->pfn);
+		printf(": PFN 0x%llx", (unsigned long long)p->frame);
 		break;
 	}
-	if (x->flags & PROCMEM_F_NO_ACCESS)
+	if (p->flags & PROCMEM_F_NO_ACCESS)
 		printf(", no access");
-	if (x->flags & PROCMEM_F_ZERO_PAGE)
+	if (p->flags & PROCMEM_F_ZERO_PAGE)
 		printf(", the zero page");
-	if (x->flags & PROCMEM_F_HUGETLB)
+	if (p->flags & PROCMEM_F_HUGETLB)
 		printf(", hugetlb");
 	printf("\n");
+}
+
+/*
+ * One address: PROCMEM_VIRT_TO_PHYS, whose answer is spelled out; it is
+ * shown the way a batch answer is.
+ */
+static int v2p_one(int fd, int pid, __u64 vaddr, struct procmem_page *p)
+{
+	struct procmem_v2p v = { .pid = pid, .x.vaddr = vaddr };
+
+	if (ioctl(fd, PROCMEM_VIRT_TO_PHYS, &v) < 0)
+		return -1;
+	*p = (struct procmem_page){
+		.verdict = v.x.verdict,
+		.frame = v.x.verdict == PROCMEM_SWAPPED ? v.x.swap_offset : v.x.pfn,
+		.swap_type = v.x.swap_type,
+		.flags = v.x.flags,
+		.page_shift = v.x.page_size ? __builtin_ctz(v.x.page_size) : 0,
+	};
+	return 0;
 }
 
 static int cmd_v2p(int argc, char **argv)
 {
 	struct procmem_v2p_batch batch;
-	struct procmem_xlate *x;
-	int fd, pid, i, ret = 0;
+	struct procmem_page *pages;
+	__u64 *vaddrs;
+	int fd, pid, i, n = argc - 1, ret = 0, failed;
 
-	if (argc < 2 || argc - 1 > (int)PROCMEM_MAX_BATCH)
-		return bad_usage("v2p takes PID ADDR [ADDR...]");
-	x = calloc(argc - 1, sizeof(*x));
-	if (!x)
+	if (argc < 2 || n > (int)PROCMEM_MAX_BATCH)
+		return bad_usage("v2p takes PID ADDR [ADDR...] (at most 65536 addresses)");
+	vaddrs = calloc(n, sizeof(*vaddrs));
+	pages = calloc(n, sizeof(*pages));
+	if (!vaddrs || !pages)
 		return fail("calloc");
-	for (i = 1; i < argc; i++) {
-		if (parse_u64(argv[i], &x[i - 1].vaddr)) {
-			free(x);
-			return bad_usage("ADDR is a number: hex with 0x, or decimal");
+	for (i = 0; i < n; i++) {
+		if (parse_u64(argv[i + 1], &vaddrs[i])) {
+			ret = bad_usage("ADDR is a number: hex with 0x, or decimal");
+			goto out;
 		}
 	}
 	if (resolve_pid(argv[0], &pid)) {
-		free(x);
-		return 1;
+		ret = 1;
+		goto out;
 	}
 	fd = open_device();
 	if (fd < 0) {
-		free(x);
-		return 1;
+		ret = 1;
+		goto out;
 	}
-	batch = (struct procmem_v2p_batch){
-		.pid = pid, .count = argc - 1, .entries = (uintptr_t)x,
-	};
-	if (ioctl(fd, PROCMEM_VIRT_TO_PHYS_BATCH, &batch) < 0) {
+	if (n == 1) {
+		failed = v2p_one(fd, pid, vaddrs[0], pages);
+	} else {
+		batch = (struct procmem_v2p_batch){
+			.pid = pid, .count = n,
+			.vaddrs = (uintptr_t)vaddrs, .pages = (uintptr_t)pages,
+		};
+		failed = ioctl(fd, PROCMEM_VIRT_TO_PHYS_BATCH, &batch) < 0;
+	}
+	if (failed) {
 		char what[64];
 
-		snprintf(what, sizeof(what), "v2p 0x%llx", (unsigned long long)x[0].vaddr);
+		snprintf(what, sizeof(what), "v2p 0x%llx", (unsigned long long)vaddrs[0]);
 		ret = fail(what);
 	} else {
-		for (i = 0; i < argc - 1; i++)
-			show_xlate(&x[i]);
+		for (i = 0; i < n; i++)
+			show_page(vaddrs[i], &pages[i]);
 	}
 	close(fd);
-	free(x);
+out:
+	free(vaddrs);
+	free(pages);
 	return ret;
 }
 

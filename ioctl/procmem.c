@@ -40,8 +40,8 @@
 /* Pages pinned at a time: the on-stack array, or a kmalloc'ed page of them. */
 #define PINS_ON_STACK	16
 #define PINS_PER_BATCH	(PAGE_SIZE / sizeof(struct page *))
-/* Translations copied in and out at a time, under one hold of the mmap lock. */
-#define XLATES_PER_CHUNK (PAGE_SIZE / sizeof(struct procmem_xlate))
+/* Batch entries copied in and out at a time, under one hold of the mmap lock. */
+#define BATCH_CHUNK	(PAGE_SIZE / sizeof(struct procmem_page))
 
 /* What an attached file holds; file->private_data, set once. */
 struct procmem_target {
@@ -146,52 +146,86 @@ free_target:
 	return ret;
 }
 
-static void procmem_fill(const struct lkm_translation *t, struct procmem_xlate *x)
-{
-	static const u32 verdicts[] = {
-		[LKM_NOT_MAPPED] = PROCMEM_NOT_MAPPED,
-		[LKM_NOT_PRESENT] = PROCMEM_NOT_PRESENT,
-		[LKM_PRESENT] = PROCMEM_PRESENT,
-		[LKM_SWAPPED] = PROCMEM_SWAPPED,
-		[LKM_MIGRATING] = PROCMEM_MIGRATING,
-		[LKM_DEVICE_PRIVATE] = PROCMEM_DEVICE_PRIVATE,
-		[LKM_DEVICE_EXCLUSIVE] = PROCMEM_DEVICE_EXCLUSIVE,
-		[LKM_HWPOISON] = PROCMEM_HWPOISON,
-		[LKM_MARKER] = PROCMEM_MARKER,
-		[LKM_UNKNOWN] = PROCMEM_UNKNOWN,
-		[LKM_BAD] = PROCMEM_BAD,
-		[LKM_CHANGED] = PROCMEM_CHANGED,
-	};
-	u64 vaddr = x->vaddr;
+static const u8 procmem_verdicts[] = {
+	[LKM_NOT_MAPPED] = PROCMEM_NOT_MAPPED,
+	[LKM_NOT_PRESENT] = PROCMEM_NOT_PRESENT,
+	[LKM_PRESENT] = PROCMEM_PRESENT,
+	[LKM_SWAPPED] = PROCMEM_SWAPPED,
+	[LKM_MIGRATING] = PROCMEM_MIGRATING,
+	[LKM_DEVICE_PRIVATE] = PROCMEM_DEVICE_PRIVATE,
+	[LKM_DEVICE_EXCLUSIVE] = PROCMEM_DEVICE_EXCLUSIVE,
+	[LKM_HWPOISON] = PROCMEM_HWPOISON,
+	[LKM_MARKER] = PROCMEM_MARKER,
+	[LKM_UNKNOWN] = PROCMEM_UNKNOWN,
+	[LKM_BAD] = PROCMEM_BAD,
+	[LKM_CHANGED] = PROCMEM_CHANGED,
+};
 
-	memset(x, 0, sizeof(*x));
-	x->vaddr = vaddr;
-	x->verdict = verdicts[t->verdict];
-	x->pfn = t->pfn;
-	if (t->hugetlb)
-		x->flags |= PROCMEM_F_HUGETLB;
-	if (t->verdict == LKM_SWAPPED) {
-		x->swap_type = swp_type(t->swap);
-		x->swap_offset = swp_offset(t->swap);
-	}
-	if (t->verdict != LKM_PRESENT)
-		return;
-	x->paddr = PFN_PHYS(t->pfn) + offset_in_page(vaddr);
-	x->page_size = t->page_size;
-	if (t->protnone)
-		x->flags |= PROCMEM_F_NO_ACCESS;
-	if (is_zero_pfn(t->pfn))
-		x->flags |= PROCMEM_F_ZERO_PAGE;
+static u32 procmem_flags(const struct lkm_translation *t)
+{
+	u32 flags = t->hugetlb ? PROCMEM_F_HUGETLB : 0;
+
+	if (t->verdict == LKM_PRESENT && t->protnone)
+		flags |= PROCMEM_F_NO_ACCESS;
+	if (t->verdict == LKM_PRESENT && is_zero_pfn(t->pfn))
+		flags |= PROCMEM_F_ZERO_PAGE;
+	return flags;
 }
 
-/*
- * Translate @n entries of @x in @mm. The VMA of one address is reused for
- * the next while it covers it: batches are usually runs of pages.
- */
-static int procmem_translate(struct mm_struct *mm, struct procmem_xlate *x,
-			     unsigned int n)
+/* A batch answer: the same facts as procmem_xlate, in 16 bytes. */
+static void procmem_fill_page(const struct lkm_translation *t, struct procmem_page *p)
 {
-	struct vm_area_struct *vma = NULL;
+	*p = (struct procmem_page){
+		.verdict = procmem_verdicts[t->verdict],
+		.frame = t->pfn,
+		.flags = procmem_flags(t),
+	};
+	if (t->verdict == LKM_PRESENT)
+		p->page_shift = ilog2(t->page_size);
+	if (t->verdict == LKM_SWAPPED) {
+		p->frame = swp_offset(t->swap);
+		p->swap_type = swp_type(t->swap);
+	}
+}
+
+/* The single answer: a batch answer, spelled out. */
+static void procmem_fill_xlate(const struct lkm_translation *t, struct procmem_xlate *x)
+{
+	struct procmem_page p;
+
+	procmem_fill_page(t, &p);
+	*x = (struct procmem_xlate){
+		.vaddr = x->vaddr,
+		.verdict = p.verdict,
+		.flags = p.flags,
+	};
+	if (p.verdict == PROCMEM_SWAPPED) {
+		x->swap_type = p.swap_type;
+		x->swap_offset = p.frame;
+		return;
+	}
+	x->pfn = p.frame;
+	if (p.verdict == PROCMEM_PRESENT) {
+		x->paddr = PFN_PHYS(p.frame) + offset_in_page(x->vaddr);
+		x->page_size = t->page_size;
+	}
+}
+
+/* Translate an address of @mm through @c, with the mmap lock held. */
+static void procmem_lookup(struct mm_struct *mm, struct lkm_cursor *c, u64 va,
+			   struct lkm_translation *t)
+{
+	if (va >= TASK_SIZE_MAX)	/* no VMA is there; nor in a long, on 32-bit */
+		*t = (struct lkm_translation){ .verdict = LKM_NOT_MAPPED };
+	else
+		lkm_translate_next(mm, c, va, t);
+}
+
+/* Translate @n addresses of @mm into @pages, under one hold of its mmap lock. */
+static int procmem_translate(struct mm_struct *mm, const u64 *vaddrs,
+			     struct procmem_page *pages, unsigned int n)
+{
+	struct lkm_cursor cursor = { };
 	struct lkm_translation t;
 	unsigned int i;
 	int ret;
@@ -200,14 +234,8 @@ static int procmem_translate(struct mm_struct *mm, struct procmem_xlate *x,
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {
-		unsigned long va = x[i].vaddr;
-
-		if (x[i].vaddr != va)	/* above what a long holds (32-bit) */
-			vma = NULL;
-		else if (!vma || va < vma->vm_start || va >= vma->vm_end)
-			vma = vma_lookup(mm, va);
-		lkm_translate(mm, vma, va, false, &t);
-		procmem_fill(&t, &x[i]);
+		procmem_lookup(mm, &cursor, vaddrs[i], &t);
+		procmem_fill_page(&t, &pages[i]);
 	}
 	mmap_read_unlock(mm);
 	return 0;
@@ -215,6 +243,8 @@ static int procmem_translate(struct mm_struct *mm, struct procmem_xlate *x,
 
 static long procmem_v2p(struct file *file, struct procmem_v2p __user *uarg)
 {
+	struct lkm_cursor cursor = { };
+	struct lkm_translation t;
 	struct procmem_v2p arg;
 	struct mm_struct *mm;
 	int ret;
@@ -228,10 +258,15 @@ static long procmem_v2p(struct file *file, struct procmem_v2p __user *uarg)
 	mm = procmem_get_mm(file, arg.pid);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
-	ret = procmem_translate(mm, &arg.x, 1);
+	ret = mmap_read_lock_killable(mm);
+	if (!ret) {
+		procmem_lookup(mm, &cursor, arg.x.vaddr, &t);
+		mmap_read_unlock(mm);
+	}
 	mmput(mm);
 	if (ret)
 		return ret;
+	procmem_fill_xlate(&t, &arg.x);
 	return copy_to_user(&uarg->x, &arg.x, sizeof(arg.x)) ? -EFAULT : 0;
 }
 
@@ -244,11 +279,11 @@ static long procmem_v2p(struct file *file, struct procmem_v2p __user *uarg)
 static long procmem_v2p_batch(struct file *file, struct procmem_v2p_batch __user *uarg)
 {
 	struct procmem_v2p_batch arg;
-	struct procmem_xlate __user *entries;
-	struct procmem_xlate *chunk;
+	struct procmem_page *pages;
 	struct mm_struct *mm;
 	unsigned int done, n;
 	long ret = 0;
+	u64 *vaddrs;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
@@ -256,32 +291,36 @@ static long procmem_v2p_batch(struct file *file, struct procmem_v2p_batch __user
 		return -EFAULT;
 	if (arg.count > PROCMEM_MAX_BATCH)
 		return -EINVAL;
-	entries = u64_to_user_ptr(arg.entries);
 	mm = procmem_get_mm(file, arg.pid);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
-	chunk = kmalloc_array(XLATES_PER_CHUNK, sizeof(*chunk), GFP_KERNEL);
-	if (!chunk) {
+	vaddrs = kmalloc_array(BATCH_CHUNK, sizeof(*vaddrs), GFP_KERNEL);
+	pages = kmalloc_array(BATCH_CHUNK, sizeof(*pages), GFP_KERNEL);
+	if (!vaddrs || !pages) {
 		ret = -ENOMEM;
-		goto put_mm;
+		goto free;
 	}
 	for (done = 0; done < arg.count; done += n) {
-		n = min_t(unsigned int, arg.count - done, XLATES_PER_CHUNK);
-		if (copy_from_user(chunk, entries + done, n * sizeof(*chunk))) {
+		u64 __user *uvaddrs = u64_to_user_ptr(arg.vaddrs + done * sizeof(*vaddrs));
+		void __user *upages = u64_to_user_ptr(arg.pages + done * sizeof(*pages));
+
+		n = min_t(unsigned int, arg.count - done, BATCH_CHUNK);
+		if (copy_from_user(vaddrs, uvaddrs, n * sizeof(*vaddrs))) {
 			ret = -EFAULT;
 			break;
 		}
-		ret = procmem_translate(mm, chunk, n);
+		ret = procmem_translate(mm, vaddrs, pages, n);
 		if (ret)
 			break;
-		if (copy_to_user(entries + done, chunk, n * sizeof(*chunk))) {
+		if (copy_to_user(upages, pages, n * sizeof(*pages))) {
 			ret = -EFAULT;
 			break;
 		}
 		cond_resched();
 	}
-	kfree(chunk);
-put_mm:
+free:
+	kfree(pages);
+	kfree(vaddrs);
 	mmput(mm);
 	return ret ?: arg.count;
 }

@@ -76,14 +76,30 @@ struct procmem_v2p {
 };
 
 /*
+ * One address's answer in a batch, 16 bytes (the batch is for many pages:
+ * pagemap's entries are 8): the physical address of a present page is
+ * frame * 4096 + the address's offset in its 4 KiB page.
+ */
+struct procmem_page {
+	__u64 frame;		/* PRESENT, MIGRATING, DEVICE_*: the PFN holding the
+				 * address; SWAPPED: the swap offset */
+	__u8 verdict;		/* PROCMEM_NOT_MAPPED... */
+	__u8 page_shift;	/* PRESENT: 12, 21 or 30 */
+	__u8 swap_type;		/* SWAPPED */
+	__u8 pad;
+	__u32 flags;		/* PROCMEM_F_* */
+};
+
+/*
  * PROCMEM_VIRT_TO_PHYS_BATCH: translate count (at most PROCMEM_MAX_BATCH)
- * addresses of pid; entries points to an array of count procmem_xlate,
- * vaddr filled in by the caller. Returns count.
+ * addresses of pid: vaddrs points to count __u64 addresses, pages to count
+ * procmem_page for the answers. Returns count.
  */
 struct procmem_v2p_batch {
 	__s32 pid;
 	__u32 count;
-	__u64 entries;
+	__u64 vaddrs;
+	__u64 pages;
 };
 
 /*

@@ -20,16 +20,9 @@ setup_file() {
 	echo $((OLD_HUGE_2M + 2)) >/proc/sys/vm/nr_hugepages
 	echo 1 >/proc/sys/vm/compact_memory
 	[ -z "$OLD_HUGE_1G" ] || echo $((OLD_HUGE_1G + 1)) >"$HUGE_1G" || true
-	# Swap for MADV_PAGEOUT to write to: the swap there is, or a compressed
-	# RAM disk of our own (zram0, or a new one when zram0 is taken).
-	if ! grep -q '^/' /proc/swaps && modprobe zram; then
-		local n=0
-		[ "$(</sys/block/zram0/disksize)" = 0 ] || read -r n </sys/class/zram-control/hot_add
-		if echo 64M >"/sys/block/zram$n/disksize" && mkswap "/dev/zram$n" >/dev/null &&
-			swapon "/dev/zram$n"; then
-			export SWAP=zram$n
-		fi
-	fi
+	# Swap for MADV_PAGEOUT to write to.
+	swap_on
+	export SWAP
 	export TARGET_OUT=$BATS_FILE_TMPDIR/target.out
 	"$HELPERS/mapper_target" >"$TARGET_OUT" 2>&1 3>&- &
 	export TARGET_PID=$!
@@ -39,10 +32,7 @@ setup_file() {
 
 teardown_file() {
 	kill -KILL "$TARGET_PID" || true
-	if [ -n "${SWAP:-}" ]; then
-		swapoff "/dev/$SWAP" && echo 1 >"/sys/block/$SWAP/reset"
-		[ "$SWAP" = zram0 ] || echo "${SWAP#zram}" >/sys/class/zram-control/hot_remove
-	fi
+	swap_off
 	[ -z "$OLD_HUGE_1G" ] || echo "$OLD_HUGE_1G" >"$HUGE_1G" || true
 	echo "$OLD_HUGE_2M" >/proc/sys/vm/nr_hugepages
 }

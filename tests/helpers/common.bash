@@ -29,6 +29,8 @@ HELPERS=$LKM_ROOT/build/helpers
 source "$LKM_ROOT/tests/helpers/kmsg.bash"
 # shellcheck source=tests/helpers/procs.bash
 source "$LKM_ROOT/tests/helpers/procs.bash"
+# shellcheck source=tests/helpers/swap.bash
+source "$LKM_ROOT/tests/helpers/swap.bash"
 
 # module_loaded NAME: true while NAME is in /proc/modules.
 module_loaded() {

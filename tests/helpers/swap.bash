@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Swap for tests that page memory out (MADV_PAGEOUT): the swap there is,
+# or a compressed RAM disk of our own, put back afterwards (make test-host
+# runs the bats files on a real machine).
+
+# swap_on: make sure some swap is on; sets SWAP to the zram device it set
+# up ("" when swap was already on or none could be made).
+swap_on() {
+	SWAP=""
+	grep -q '^/' /proc/swaps && return 0
+	modprobe zram || return 0
+	local n=0
+	# zram0, or a new one when zram0 is taken.
+	[ "$(</sys/block/zram0/disksize)" = 0 ] || read -r n </sys/class/zram-control/hot_add
+	if echo 64M >"/sys/block/zram$n/disksize" && mkswap "/dev/zram$n" >/dev/null &&
+		swapon "/dev/zram$n"; then
+		SWAP=zram$n
+	fi
+}
+
+# swap_off: undo swap_on.
+swap_off() {
+	[ -n "${SWAP:-}" ] || return 0
+	swapoff "/dev/$SWAP" && echo 1 >"/sys/block/$SWAP/reset"
+	[ "$SWAP" = zram0 ] || echo "${SWAP#zram}" >/sys/class/zram-control/hot_remove
+}
