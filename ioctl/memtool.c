@@ -23,6 +23,7 @@
 #include "procmem.h"
 
 #define EXIT_USAGE 2
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char usage[] =
 	"usage: memtool COMMAND ARGS...\n"
@@ -33,9 +34,10 @@ static const char usage[] =
 	"  v2p PID ADDR [ADDR...]     physical address and state of each ADDR\n"
 	"  pwrite PADDR VALUE [SIZE]  write VALUE as a SIZE-byte (1, 2, 4, 8; default 8)\n"
 	"                             native-endian integer at physical address PADDR\n"
-	"PID is a process id or a unique process name. Needs " PROCMEM_DEVICE
-	" (insmod ioctl/procmem.ko)\nand root: CAP_SYS_PTRACE for another process's memory, "
-	"CAP_SYS_ADMIN for\nphysical addresses, CAP_SYS_RAWIO for physical writes.\n"
+	"PID is a process id or a unique process name. Needs " PROCMEM_DEVICE "\n"
+	"(insmod ioctl/procmem.ko) and root: CAP_SYS_PTRACE for another process's\n"
+	"memory, CAP_SYS_ADMIN for physical addresses, CAP_SYS_RAWIO for physical\n"
+	"writes.\n"
 	"Exit status: 0 done, 1 the operation failed, 2 bad usage.\n";
 
 static int bad_usage(const char *what)
@@ -378,7 +380,7 @@ static const char *page_size_name(unsigned int shift)
 /* One line per address: the verdict, and what goes with it. */
 static void show_page(__u64 vaddr, const struct procmem_page *p)
 {
-	const char *what = p->verdict < sizeof(verdicts) / sizeof(verdicts[0]) ?
+	const char *what = p->verdict < ARRAY_SIZE(verdicts) ?
 			   verdicts[p->verdict] : "unknown verdict";
 
 	printf("0x%llx: %s", (unsigned long long)vaddr, what);
@@ -480,12 +482,20 @@ out:
 	return ret;
 }
 
+static int little_endian(void)
+{
+	const __u16 one = 1;
+
+	return *(const __u8 *)&one;
+}
+
 static int cmd_pwrite(int argc, char **argv)
 {
 	struct procmem_phys phys = { 0 };
 	__u64 size = 8, value;
 	char what[64];
 	int fd, ret = 0;
+	unsigned int i;
 
 	if (argc != 2 && argc != 3)
 		return bad_usage("pwrite takes PADDR VALUE [SIZE]");
@@ -497,11 +507,11 @@ static int cmd_pwrite(int argc, char **argv)
 	if (size < 8 && value >> (8 * size))
 		return bad_usage("VALUE does not fit in SIZE bytes");
 	phys.len = size;
-	switch (size) {
-	case 1: { uint8_t v = value; memcpy(phys.data, &v, 1); break; }
-	case 2: { uint16_t v = value; memcpy(phys.data, &v, 2); break; }
-	case 4: { uint32_t v = value; memcpy(phys.data, &v, 4); break; }
-	default: memcpy(phys.data, &value, 8);
+	/* The low SIZE bytes of VALUE, in this machine's byte order. */
+	for (i = 0; i < size; i++) {
+		__u64 byte = value >> (8 * (little_endian() ? i : size - 1 - i));
+
+		phys.data[i] = byte & 0xff;
 	}
 	fd = open_device();
 	if (fd < 0)
@@ -533,7 +543,7 @@ int main(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].run(argc - 2, argv + 2);
 	fprintf(stderr, "memtool: unknown command %s\n%s", argv[1], usage);

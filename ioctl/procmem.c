@@ -76,6 +76,7 @@ static int procmem_release(struct inode *inode, struct file *file)
  */
 static struct mm_struct *procmem_get_mm(struct file *file, int nr)
 {
+	/* Pairs with the cmpxchg_release() in procmem_attach(). */
 	struct procmem_target *target = smp_load_acquire(&file->private_data);
 	struct task_struct *task;
 	struct mm_struct *mm;

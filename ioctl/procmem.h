@@ -14,6 +14,7 @@
 #ifndef PROCMEM_H
 #define PROCMEM_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -40,9 +41,9 @@
 #define PROCMEM_CHANGED			11	/* the tables kept changing under the walk */
 
 /* procmem_xlate.flags */
-#define PROCMEM_F_NO_ACCESS	(1U << 0)	/* PROT_NONE, or a NUMA balancing hint */
-#define PROCMEM_F_ZERO_PAGE	(1U << 1)	/* the shared zero page */
-#define PROCMEM_F_HUGETLB	(1U << 2)	/* in a hugetlb mapping */
+#define PROCMEM_F_NO_ACCESS	_BITUL(0)	/* PROT_NONE, or a NUMA balancing hint */
+#define PROCMEM_F_ZERO_PAGE	_BITUL(1)	/* the shared zero page */
+#define PROCMEM_F_HUGETLB	_BITUL(2)	/* in a hugetlb mapping */
 
 /* One translation: vaddr in, the rest out. */
 struct procmem_xlate {
@@ -81,8 +82,8 @@ struct procmem_v2p {
  * frame * 4096 + the address's offset in its 4 KiB page.
  */
 struct procmem_page {
-	__u64 frame;		/* PRESENT, MIGRATING, DEVICE_*: the PFN holding the
-				 * address; SWAPPED: the swap offset */
+	/* PRESENT, MIGRATING, DEVICE_*: the PFN holding the address; SWAPPED: the swap offset */
+	__u64 frame;
 	__u8 verdict;		/* PROCMEM_NOT_MAPPED... */
 	__u8 page_shift;	/* PRESENT: 12, 21 or 30 */
 	__u8 swap_type;		/* SWAPPED */

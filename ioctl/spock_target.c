@@ -5,16 +5,21 @@
  * <value>", then wait; on SIGUSR1 print "sees <value>" with what it now
  * reads at that address through its own virtual address, and exit.
  */
-#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/types.h>
+
 int main(int argc, char **argv)
 {
-	volatile uint64_t *value;
+	/*
+	 * Not volatile: the address has been handed to printf() and sigwait()
+	 * is a call, so the compiler reads the value again after it.
+	 */
+	__u64 *value;
 	sigset_t usr1;
 	int sig;
 
@@ -31,9 +36,9 @@ int main(int argc, char **argv)
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	*value = strtoull(argv[1], NULL, 0);
-	printf("%d %p 0x%" PRIx64 "\n", getpid(), (void *)value, *value);
+	printf("%d %p 0x%llx\n", getpid(), (void *)value, (unsigned long long)*value);
 	fflush(stdout);
 	sigwait(&usr1, &sig);
-	printf("sees 0x%" PRIx64 "\n", *value);
+	printf("sees 0x%llx\n", (unsigned long long)*value);
 	return 0;
 }

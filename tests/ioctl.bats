@@ -74,8 +74,8 @@ target_sees() {
 # "none"), for a 4 KiB page, in WANT; "none" needs maps to tell not present
 # from not mapped (IN_VMA=1 or 0).
 want_v2p() {
-	local state pfn
-	read -r _ state _ pfn _ <<<"$2"
+	local pfn
+	read -r _ _ _ pfn _ <<<"$2"
 	case "$2" in
 	*" present pfn "*)
 		printf -v WANT '%s: present, physical 0x%x, PFN %s, %s' "$1" \
@@ -205,9 +205,9 @@ want_v2p() {
 	run "$MEMTOOL" pidof mem_target
 	assert_success
 	assert_output "$MEM_PID"
-	local exe range perms want=""
+	local exe range want=""
 	exe=$(readlink "/proc/$MEM_PID/exe")
-	while read -r range perms _ _ _ path; do
+	while read -r range _ _ _ _ path; do
 		[ "$path" != "$exe" ] || { want=0x${range%-*}; break; }
 	done <"/proc/$MEM_PID/maps"
 	run "$MEMTOOL" base mem_target
