@@ -2,8 +2,7 @@
 /*
  * lkm_walk.h - the suite's one page-table walk: what a user virtual address
  * of an mm leads to (a page and its frame, a swap slot, nothing), for
- * mapper/ (which logs every level), ioctl/ (which answers ioctls with it)
- * and size/ (which counts transparent huge pages with it).
+ * mapper/ (which logs every level) and ioctl/ (which answers ioctls with it).
  *
  * A header of static inline functions, like lkm_task.h, rather than a
  * source file linked into several modules: each module stays one object
@@ -19,8 +18,9 @@
  * where the page went: swapped out, being migrated, and a few rarer cases.
  *
  * Each level is read once and the next one is indexed from that copy
- * (p?d_offset_lockless): the walk never reads a live entry twice, so it
- * cannot mix two states of the tables, and it never writes to them.
+ * (p?d_offset_lockless), so the walk cannot mix two states of the tables;
+ * the one entry read again is the PMD above a PTE table, to check under RCU
+ * that it still points there (lkm_read_pte()). It never writes to them.
  */
 #ifndef LKM_WALK_H
 #define LKM_WALK_H
@@ -268,7 +268,7 @@ static inline int lkm_walk(struct mm_struct *mm, struct vm_area_struct *vma,
 /*
  * PROT_NONE is a property of the mapping; pte_protnone() also catches NUMA
  * balancing hints, but is 0 on kernels without NUMA balancing (PREEMPT_RT
- * 6.1, for one).
+ * kernels, for one).
  */
 static inline void lkm_vma_protnone(struct vm_area_struct *vma,
 				    struct lkm_translation *t)

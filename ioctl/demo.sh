@@ -4,7 +4,7 @@
 # (find it by name, read its memory, write to it, translate its pages with
 # pagemap's answer beside), then spock.sh, the assignment's flow.
 start_helper mem_target
-wait_for_lines "$HELPER_OUT" 5
+wait_for_lines "$HELPER_OUT" 6
 read -r _ buf < <(grep '^buf ' "$HELPER_OUT")
 read -r _ zero < <(grep '^zero ' "$HELPER_OUT")
 read -r _ hole < <(grep '^hole ' "$HELPER_OUT")

@@ -440,8 +440,10 @@ static int cmd_v2p(int argc, char **argv)
 		return bad_usage("v2p takes PID ADDR [ADDR...] (at most 65536 addresses)");
 	vaddrs = calloc(n, sizeof(*vaddrs));
 	pages = calloc(n, sizeof(*pages));
-	if (!vaddrs || !pages)
-		return fail("calloc");
+	if (!vaddrs || !pages) {
+		ret = fail("calloc");
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
 		if (parse_u64(argv[i + 1], &vaddrs[i])) {
 			ret = bad_usage("ADDR is a number: hex with 0x, or decimal");

@@ -46,7 +46,7 @@
 /* What an attached file holds; file->private_data, set once. */
 struct procmem_target {
 	struct pid *pid;
-	struct mm_struct *mm;	/* mmgrab()bed: the struct, not the memory */
+	struct mm_struct *mm;	/* held with mmgrab(): the struct, not the memory */
 };
 
 static int procmem_open(struct inode *inode, struct file *file)
@@ -415,21 +415,25 @@ static long procmem_io(struct file *file, struct procmem_io __user *uarg, bool w
 }
 
 /*
- * May @page be written through its physical address? Only RAM that user
- * space has mapped: an anonymous or page-cache page with a mapping count,
- * never a page the kernel keeps for itself (slab, page tables, reserved
- * pages, kernel text and data have no user mapping), never the zero pages
- * (shared by everybody, and not anonymous), never a KSM page (merged: the
- * write would show in every process sharing it). The caller holds a
- * reference on the page's folio.
+ * May @folio be written through a physical address? Only swap-backed memory
+ * that user space has mapped: anonymous pages and shmem/tmpfs pages, which
+ * need no write fault to be written and go to swap, not to a file system.
+ * Everything else is refused: pages the kernel keeps for itself (slab, page
+ * tables, kernel text and data, reserved pages, the zero pages) have neither
+ * flag; regular file pages would reach the disk without the file system's
+ * write fault, through read-only mappings too; secretmem pages are not in
+ * the kernel's direct map; driver pages (perf buffers, frame buffers) are
+ * not swap-backed; KSM pages are merged copies of several processes' pages;
+ * hardware-poisoned pages must not be touched. The caller holds a reference
+ * and the folio lock.
  */
-static bool procmem_user_page(struct page *page)
+static bool procmem_user_folio(struct folio *folio)
 {
-	struct folio *folio = page_folio(page);
-
-	if (folio_test_reserved(folio) || folio_test_slab(folio) || folio_test_ksm(folio))
+	if (folio_test_reserved(folio) || folio_test_slab(folio) ||
+	    folio_test_ksm(folio) || folio_test_hwpoison(folio))
 		return false;
-	if (!folio_test_anon(folio) && !folio_mapping(folio))
+	if (!folio_test_anon(folio) &&
+	    !(folio_test_swapbacked(folio) && folio->mapping))
 		return false;
 	return folio_mapped(folio);
 }
@@ -437,7 +441,6 @@ static bool procmem_user_page(struct page *page)
 static long procmem_write_phys(struct procmem_phys __user *uarg)
 {
 	struct procmem_phys arg;
-	unsigned long pfn;
 	struct folio *folio;
 	struct page *page;
 	char *kaddr;
@@ -454,24 +457,43 @@ static long procmem_write_phys(struct procmem_phys __user *uarg)
 	    offset_in_page(arg.paddr) + arg.len > PAGE_SIZE)
 		return -EINVAL;
 
-	pfn = PHYS_PFN(arg.paddr);
-	if (PFN_PHYS(pfn) != (arg.paddr & PAGE_MASK) || !pfn_valid(pfn) || !page_is_ram(pfn))
+	/*
+	 * Online RAM only: pfn_to_online_page() is NULL for holes, offline
+	 * memory (whose struct pages are poisoned) and ZONE_DEVICE.
+	 */
+	if (PFN_PHYS(PHYS_PFN(arg.paddr)) != (arg.paddr & PAGE_MASK) ||
+	    !page_is_ram(PHYS_PFN(arg.paddr)))
 		return -EINVAL;
-	page = pfn_to_page(pfn);
+	page = pfn_to_online_page(PHYS_PFN(arg.paddr));
+	if (!page)
+		return -EINVAL;
 	/* Pin the folio, then check it is still the page's: it may be split or freed. */
 	folio = page_folio(page);
 	if (!folio_try_get(folio))
 		return -EINVAL;
-	if (folio != page_folio(page) || !procmem_user_page(page)) {
+	if (folio != page_folio(page)) {
 		ret = -EINVAL;
 		goto put;
 	}
+	folio_lock(folio);
+	if (!procmem_user_folio(folio)) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	/*
+	 * Not while it is being written out (to swap on a checksummed or
+	 * compressing device). folio_wait_stable() would ask the folio's
+	 * mapping, which an anonymous folio outside the swap cache lacks.
+	 */
+	folio_wait_writeback(folio);
 	kaddr = kmap_local_page(page);
 	memcpy(kaddr + offset_in_page(arg.paddr), arg.data, arg.len);
 	kunmap_local(kaddr);
 	flush_dcache_page(page);
-	/* Or reclaim could drop the new bytes for an older copy in swap or on disk. */
-	set_page_dirty_lock(page);
+	/* Or reclaim could drop the new bytes for an older copy in swap. */
+	folio_mark_dirty(folio);
+unlock:
+	folio_unlock(folio);
 put:
 	folio_put(folio);
 	return ret;

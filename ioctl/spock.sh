@@ -30,7 +30,14 @@ trap cleanup EXIT
 
 ioctl/spock_target "$old" >"$out" &
 pid=$!
-until [ -s "$out" ]; do sleep 0.05; done
+tries=200
+until [ -s "$out" ]; do
+	if ! kill -0 "$pid" 2>/dev/null || ! ((--tries)); then
+		echo "spock: spock_target did not start" >&2
+		exit 1
+	fi
+	sleep 0.05
+done
 read -r _ addr value <"$out"
 echo "spock_target (pid $pid) stores $value at virtual $addr"
 

@@ -21,7 +21,7 @@ setup_file() {
 	export MEM_PID=$!
 	disown -a
 	wait_for_lines "$MAPPER_OUT" 13
-	wait_for_lines "$MEM_OUT" 5
+	wait_for_lines "$MEM_OUT" 6
 }
 
 teardown_file() {
@@ -99,6 +99,10 @@ want_v2p() {
 @test "ioctl: VIRT_TO_PHYS of a page, a THP, a never-touched page, a hole and a swapped page equals pagemap" {
 	local case pm
 	for case in anon thp untouched hole swapped; do
+		if [ "$case" = thp ] && [ ! -d /sys/kernel/mm/transparent_hugepage ]; then
+			note "thp: this kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE is off)"
+			continue
+		fi
 		addr_of "$MAPPER_OUT" "$case"
 		run "$HELPERS/pagemap" "$MAPPER_PID" "$ADDR"
 		assert_success
@@ -140,6 +144,27 @@ want_v2p() {
 	assert_equal "${pm[1]##* none}" ""
 	assert_equal "${pm[15]##* none}" ""
 	note "batch: ${lines[0]} ... ${lines[15]}"
+
+	# 300 written pages: past the 256 the module translates under one lock.
+	addr_of "$MEM_OUT" buf
+	addrs=()
+	for ((i = 0; i < 300; i++)); do
+		printf -v 'addrs[i]' '0x%x' $((ADDR + i * 4096 + 0x123))
+	done
+	run "$HELPERS/pagemap" "$MEM_PID" "$ADDR" 300
+	assert_success
+	pm=("${lines[@]}")
+	run "$MEMTOOL" v2p "$MEM_PID" "${addrs[@]}"
+	assert_success
+	assert_equal "${#lines[@]}" 300
+	local size
+	for ((i = 0; i < 300; i++)); do
+		size=${lines[i]##*, }
+		[ "$size" = "2 MiB" ] || size="4 KiB"
+		PAGE_SIZE_NAME=$size IN_VMA=1 want_v2p "${addrs[i]}" "0x0 ${pm[i]#* }"
+		assert_equal "${lines[i]}" "$WANT"
+	done
+	note "batch of 300: ${lines[0]} ... ${lines[299]}"
 }
 
 @test "ioctl: READ_MEM gives the bytes process_vm_readv and /proc/pid/mem give: 1 B, 4 KiB, across a page, 8 MiB" {
@@ -258,14 +283,35 @@ want_v2p() {
 	assert_failure 1
 	assert_output "memtool: pwrite $rom: Invalid argument"
 
+	# Physical addresses from pagemap, not from the module under test.
+	local zero shared secret=none
 	addr_of "$MEM_OUT" zero
+	run "$HELPERS/pagemap" "$MEM_PID" "$ADDR"
+	[[ "$output" =~ present\ pfn\ (0x[0-9a-f]+)$ ]] || fail "pagemap: $output"
+	printf -v zero '0x%x' $((BASH_REMATCH[1] * 4096))
 	run "$MEMTOOL" v2p "$MEM_PID" "$ADDR"
-	assert_output --regexp "^$ADDR: present, physical (0x[0-9a-f]+), PFN 0x[0-9a-f]+, 4 KiB, the zero page$"
-	[[ "$output" =~ physical\ (0x[0-9a-f]+) ]]
-	local zero=${BASH_REMATCH[1]}
+	assert_output "$ADDR: present, physical $zero, PFN ${BASH_REMATCH[1]}, 4 KiB, the zero page"
 	run "$MEMTOOL" pwrite "$zero" 1 1
 	assert_failure 1
 	assert_output "memtool: pwrite $zero: Invalid argument"
+	# A page-cache page of a file (mapper_target's own program, MAP_SHARED).
+	addr_of "$MAPPER_OUT" shared
+	run "$HELPERS/pagemap" "$MAPPER_PID" "$ADDR"
+	[[ "$output" =~ present\ pfn\ (0x[0-9a-f]+)$ ]] || fail "pagemap: $output"
+	printf -v shared '0x%x' $((BASH_REMATCH[1] * 4096))
+	run "$MEMTOOL" pwrite "$shared" 1 1
+	assert_failure 1
+	assert_output "memtool: pwrite $shared: Invalid argument"
+	# memfd_secret memory, which is not even in the kernel's direct map.
+	read -r _ ADDR _ < <(grep '^secret ' "$MEM_OUT")
+	if [ "$ADDR" != - ]; then
+		run "$HELPERS/pagemap" "$MEM_PID" "$ADDR"
+		[[ "$output" =~ present\ pfn\ (0x[0-9a-f]+)$ ]] || fail "pagemap: $output"
+		printf -v secret '0x%x' $((BASH_REMATCH[1] * 4096))
+		run "$MEMTOOL" pwrite "$secret" 1 1
+		assert_failure 1
+		assert_output "memtool: pwrite $secret: Invalid argument"
+	fi
 
 	# The PMD entry of buf holds the physical address of its PTE table.
 	addr_of "$MEM_OUT" buf
@@ -280,7 +326,7 @@ want_v2p() {
 	run "$MEMTOOL" pwrite "$table" 0 1
 	assert_failure 1
 	assert_output "memtool: pwrite $table: Invalid argument"
-	note "refused: kernel code $kcode, non-RAM $rom, zero page $zero, PTE table $table"
+	note "refused: kernel code $kcode, non-RAM $rom, zero page $zero, file page $shared, secretmem $secret, PTE table $table"
 	target_sees
 	assert_equal "$SEES_RO" "$(pattern 0 16)"
 }

@@ -6,10 +6,14 @@
  *   hole  the first byte after buf: unmapped
  *   ro    a read-only page (PROT_READ), the same pattern
  *   zero  an anonymous page read but never written: the shared zero page
+ *   secret  a page of memfd_secret(2) memory, written (or "secret - <why>")
  * On SIGUSR1 it prints "buf <first 16 bytes of buf in hex>" and "ro <first
  * 16 bytes of ro>", as it sees them itself.
  */
+#include <errno.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -38,21 +42,35 @@ static void show(const char *name, const unsigned char *p)
 
 int main(void)
 {
-	unsigned char *buf, *ro;
+	unsigned char *buf, *ro, *secret = MAP_FAILED;
 	volatile unsigned char *zero;
 	sigset_t usr1;
-	int sig;
+	int sig, fd;
 
-	/* One more page, unmapped again: the hole right after buf. */
-	buf = mmap(NULL, BUF_SIZE + PAGE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* Everything else first: a later mapping could land in the hole. */
 	ro = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED || ro == MAP_FAILED || munmap(buf + BUF_SIZE, PAGE)) {
+	zero = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro == MAP_FAILED || zero == MAP_FAILED || zero[0]) {
 		perror("mem_target");
 		return 1;
 	}
-	zero = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (zero == MAP_FAILED || zero[0]) {
+#ifdef SYS_memfd_secret
+	fd = syscall(SYS_memfd_secret, 0);
+	if (fd >= 0 && !ftruncate(fd, PAGE))
+		secret = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (secret != MAP_FAILED)
+		memset(secret, 0x5e, PAGE);
+#else
+	errno = ENOSYS;
+#endif
+	if (secret == MAP_FAILED)
+		printf("secret - %s\n", strerror(errno));
+	else
+		printf("secret %p\n", (void *)secret);
+	/* One more page, unmapped again: the hole right after buf. */
+	buf = mmap(NULL, BUF_SIZE + PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED || munmap(buf + BUF_SIZE, PAGE)) {
 		perror("mem_target");
 		return 1;
 	}
