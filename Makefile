@@ -6,6 +6,7 @@
 #                                   bats in a throwaway VM, per kernel
 #   make test-host [TESTS=...]      the same bats files on this machine
 #   make demo                       load every module in a VM, show its log
+#   make bench [KVER=...]           every DIR/bench.sh in a VM: figures
 #   make lint                       checkpatch, sparse, W=1, shellcheck
 #   make clean
 #
@@ -29,14 +30,19 @@ OUT = build/$(KVER)
 
 HELPERS := $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
 
+# User programs that belong to a module directory: DIR/NAME.c is built to
+# DIR/NAME, next to the module, with that directory's headers (its uapi
+# header) in reach. A module directory adds its programs here.
+PROGRAMS := signal/control_station signal/soldier signal/doom_bench
+
 # make test runs only the kernel named on the command line, else them all.
 ifneq ($(filter command line environment,$(origin KVER)),)
 TEST_KERNELS = $(KVER)
 endif
 
-.PHONY: all modules helpers check-kdir test test-host demo lint clean
+.PHONY: all modules helpers programs check-kdir test test-host demo bench lint clean
 
-all: modules
+all: modules programs
 	@for d in $(MODULE_DIRS); do cp -p $(OUT)/$$d/*.ko $$d/; done
 	@echo "Built for $(KVER):" $(foreach d,$(MODULE_DIRS),$(d)/*.ko)
 
@@ -64,10 +70,15 @@ modules: check-kdir
 	done
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(OUT) modules
 
-helpers: $(HELPERS)
+helpers: $(HELPERS) programs
 
-build/helpers/%: tests/helpers/%.c
+build/helpers/%: tests/helpers/%.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -I. -o $@ $<
+
+programs: $(PROGRAMS)
+
+$(PROGRAMS): %: %.c $(wildcard */*.h)
 	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -o $@ $<
 
 test:
@@ -82,10 +93,17 @@ demo:
 	@$(MAKE) --no-print-directory -s modules helpers
 	@tests/vm/run --kernel $(KVER) -- scripts/demo
 
+# Every DIR/bench.sh, in the order of Kbuild, in a VM on one kernel.
+bench:
+	@scripts/deps build test
+	@$(MAKE) --no-print-directory -s modules helpers
+	@tests/vm/run --kernel $(KVER) -- sh -c 'for d in $(MODULE_DIRS); do \
+		[ ! -x $$d/bench.sh ] || $$d/bench.sh || exit 1; done'
+
 lint:
 	@scripts/deps build lint
 	@scripts/lint
 
 clean:
 	rm -rf build
-	rm -f $(foreach d,$(MODULE_DIRS),$(d)/*.ko)
+	rm -f $(foreach d,$(MODULE_DIRS),$(d)/*.ko) $(PROGRAMS)
