@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,10 @@
 
 #include "dr_doom.h"
 
-static volatile sig_atomic_t reports, alarm_raised;
+/* Lock-free atomics: safe to share with a signal handler. */
+static atomic_int reports, alarm_raised;
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Signal names for the handler; strsignal() is not async-signal-safe. */
 static const char *const signames[] = {
@@ -76,7 +80,7 @@ static void put_status(struct line *l, int code, int status)
 		return;
 	}
 	put_str(l, "killed by ");
-	if (status > 0 && status < (int)(sizeof(signames) / sizeof(signames[0])) &&
+	if (status > 0 && status < (int)ARRAY_SIZE(signames) &&
 	    signames[status]) {
 		put_str(l, signames[status]);
 	} else {
@@ -160,7 +164,7 @@ static void sleep_until(double seconds)
  * SIGCHLD in) until the next one. The last report may still be pending
  * when the count reaches 0: unblocking delivers it before the exit.
  */
-static int emergency(void)
+static int declare_emergency(void)
 {
 	sigset_t block, old;
 	long owed;
@@ -193,7 +197,7 @@ static int emergency(void)
 		return 1;
 	}
 	printf("Control station %d: %d reports received, exiting\n", getpid(),
-	       (int)reports);
+	       atomic_load(&reports));
 	return 0;
 }
 
@@ -203,8 +207,9 @@ int main(int argc, char **argv)
 	double seconds = 0;
 	char *end;
 
-	if (argc > 2 || (argc == 2 && ((seconds = strtod(argv[1], &end)) <= 0 ||
-				       *end))) {
+	if (argc == 2)
+		seconds = strtod(argv[1], &end);
+	if (argc > 2 || (argc == 2 && (seconds <= 0 || *end))) {
 		fprintf(stderr, "usage: %s [SECONDS]\n", argv[0]);
 		return 2;
 	}
@@ -231,5 +236,5 @@ int main(int argc, char **argv)
 			pause();
 	}
 	sleep_until(seconds);
-	return emergency();
+	return declare_emergency();
 }

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,8 @@
 #include "dr_doom.h"
 
 static struct timespec *last_words;	/* shared: one slot per exit */
-static volatile sig_atomic_t got;
-static volatile pid_t got_pid;
+/* Set by the handler; lock-free atomics order got_at before got. */
+static atomic_int got, got_pid;
 static struct timespec got_at;
 
 static void on_sigchld(int sig, siginfo_t *si, void *uctx)
