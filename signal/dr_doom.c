@@ -49,7 +49,7 @@ MODULE_PARM_DESC(max_soldiers, "Registered soldiers in total, 1-65536 (default 4
 
 static unsigned int max_per_station = 1024;
 module_param(max_per_station, uint, 0444);
-MODULE_PARM_DESC(max_per_station, "Registered soldiers per station, 1-max_soldiers (default 1024)");
+MODULE_PARM_DESC(max_per_station, "Registered soldiers per station, 1-65536 (default 1024)");
 
 #define MAX_SOLDIERS_LIMIT 65536
 
@@ -597,9 +597,9 @@ static int __init doom_init(void)
 		       MAX_SOLDIERS_LIMIT);
 		return -EINVAL;
 	}
-	if (!max_per_station || max_per_station > max_soldiers) {
-		pr_err("max_per_station=%u is out of range: 1-%u (max_soldiers)\n",
-		       max_per_station, max_soldiers);
+	if (!max_per_station || max_per_station > MAX_SOLDIERS_LIMIT) {
+		pr_err("max_per_station=%u is out of range: 1-%d\n",
+		       max_per_station, MAX_SOLDIERS_LIMIT);
 		return -EINVAL;
 	}
 	for_each_kernel_tracepoint(find_exit_tp, NULL);
