@@ -43,6 +43,8 @@ station=$!
 for _ in 1 2 3 4; do
 	"$here/soldier" "$station" >>"$ranks" &
 	pids+=("$!")
+	# Their deaths are the station's to report, not bash's.
+	disown "$!"
 done
 # A soldier prints its line once it has registered and closed the device.
 tries=400
