@@ -6,7 +6,7 @@
 #                                   bats in a throwaway VM, per kernel
 #   make test-host [TESTS=...]      the same bats files on this machine
 #   make demo                       load every module in a VM, show its log
-#   make bench                      every module's benchmark in a VM
+#   make bench [KVER=...]           every DIR/bench.sh in a VM: figures
 #   make lint                       checkpatch, sparse, W=1, shellcheck
 #   make clean
 #
@@ -28,11 +28,13 @@ KDIR = /lib/modules/$(KVER)/build
 endif
 OUT = build/$(KVER)
 
-# User programs that belong to a module, built next to their source
-# (DIR/NAME from DIR/NAME.c, with DIR's headers); .gitignore lists them.
-PROGRAMS := ioctl/memtool ioctl/spock_target
-
 HELPERS := $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
+
+# User programs that belong to a module directory: DIR/NAME.c is built to
+# DIR/NAME, next to the module, with that directory's headers (its uapi
+# header) in reach. A module directory adds its programs here.
+PROGRAMS := ioctl/memtool ioctl/spock_target
+PROGRAMS += signal/control_station signal/soldier signal/doom_bench
 
 # make test runs only the kernel named on the command line, else them all.
 ifneq ($(filter command line environment,$(origin KVER)),)
@@ -69,18 +71,16 @@ modules: check-kdir
 	done
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(OUT) modules
 
-programs: $(PROGRAMS)
-
-$(PROGRAMS): %: %.c
-	$(CC) -O2 -g -Wall -Wextra -Werror -I$(dir $@) -o $@ $<
-
-ioctl/memtool: ioctl/procmem.h
-
 helpers: $(HELPERS)
 
-build/helpers/%: tests/helpers/%.c
+build/helpers/%: tests/helpers/%.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -Iioctl -o $@ $<
+	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -I. -o $@ $<
+
+programs: $(PROGRAMS)
+
+$(PROGRAMS): %: %.c $(wildcard */*.h)
+	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -I$(dir $@) -o $@ $<
 
 test:
 	@scripts/deps build test

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "procmem.h"
+#include "ioctl/procmem.h"
 
 #define RUNS 11
 #define PAGES 65536UL

@@ -20,7 +20,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "procmem.h"
+#include "ioctl/procmem.h"
 
 static uint64_t fnv(const unsigned char *p, size_t n)
 {

@@ -21,7 +21,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "procmem.h"
+#include "ioctl/procmem.h"
 
 static int dev;
 static unsigned char buf[4096];

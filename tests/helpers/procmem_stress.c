@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "procmem.h"
+#include "ioctl/procmem.h"
 
 #define THREADS 8
 #define TARGETS 4
