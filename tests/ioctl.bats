@@ -303,9 +303,10 @@ want_v2p() {
 	assert_failure 1
 	assert_output "memtool: pwrite $shared: Invalid argument"
 	# memfd_secret memory, which is not even in the kernel's direct map.
-	read -r _ ADDR _ < <(grep '^secret ' "$MEM_OUT")
-	if [ "$ADDR" != - ]; then
-		run "$HELPERS/pagemap" "$MEM_PID" "$ADDR"
+	local secret_addr
+	read -r _ secret_addr _ < <(grep '^secret ' "$MEM_OUT")
+	if [ "$secret_addr" != - ]; then
+		run "$HELPERS/pagemap" "$MEM_PID" "$secret_addr"
 		[[ "$output" =~ present\ pfn\ (0x[0-9a-f]+)$ ]] || fail "pagemap: $output"
 		printf -v secret '0x%x' $((BASH_REMATCH[1] * 4096))
 		run "$MEMTOOL" pwrite "$secret" 1 1
