@@ -314,15 +314,16 @@ want_v2p() {
 		assert_output "memtool: pwrite $secret: Invalid argument"
 	fi
 
-	# The PMD entry of buf holds the physical address of its PTE table.
-	addr_of "$MEM_OUT" buf
+	# The PMD entry above mapper_target's mixed pages (MADV_NOHUGEPAGE: 4 KiB
+	# pages) holds the physical address of their PTE table.
+	addr_of "$MAPPER_OUT" mixed
 	kmsg_mark
-	insmod "$MODULES/mapper/lkm4.ko" pid="$MEM_PID" addr=$((ADDR + 0x10000))
+	insmod "$MODULES/mapper/lkm4.ko" pid="$MAPPER_PID" addr="$ADDR"
 	rmmod lkm4
 	run kmsg_since_mark "lkm4: Page Middle Directory: "
 	[[ "$output" =~ =\ 0x([0-9a-f]+)$ ]] || fail "lkm4 said: $output"
 	local pmd=$((16#${BASH_REMATCH[1]})) table
-	[ $((pmd & 0x80)) -eq 0 ] || skip "buf is a huge page here: no PTE table"
+	[ $((pmd & 0x80)) -eq 0 ] || fail "the mixed pages are in a huge page: $output"
 	printf -v table '0x%x' $((pmd & 0x000ffffffffff000))
 	run "$MEMTOOL" pwrite "$table" 0 1
 	assert_failure 1
