@@ -38,18 +38,6 @@ teardown() {
 	kill_helpers
 }
 
-# addr_of FILE CASE: the address the target printed for CASE, in ADDR.
-addr_of() {
-	local name value reason
-	while read -r name value reason; do
-		[ "$name" = "$2" ] || continue
-		[ "$value" != - ] || skip "$2: the kernel refused: $reason"
-		ADDR=$value
-		return 0
-	done <"$1"
-	fail "no $2 in $1"
-}
-
 # pattern OFFSET COUNT: mem_target's bytes at buf + OFFSET, as hex.
 pattern() {
 	local i hex=""

@@ -36,7 +36,8 @@ stack_of() {
 	# A kernel address (the upper half), THREAD_SIZE-aligned, sp inside.
 	assert [ "$BASE" -lt 0 ]
 	assert_equal $((BASE % THREAD_SIZE)) 0
-	assert [ "$SP" -ge "$BASE" ] && assert [ "$SP" -lt $((BASE + THREAD_SIZE)) ]
+	assert [ "$SP" -ge "$BASE" ]
+	assert [ "$SP" -lt $((BASE + THREAD_SIZE)) ]
 }
 
 @test "ksp: pid 1, a sleeping process and kthreadd have distinct aligned stacks, the same on a second load" {

@@ -49,14 +49,7 @@ teardown() {
 # target_addr CASE: the address mapper_target printed for CASE, in ADDR;
 # skips the test with the reason when the system refused that case.
 target_addr() {
-	local name value reason
-	while read -r name value reason; do
-		[ "$name" = "$1" ] || continue
-		[ "$value" != - ] || skip "$1: the kernel refused: $reason"
-		ADDR=$value
-		return 0
-	done <"$TARGET_OUT"
-	fail "mapper_target printed no $1"
+	addr_of "$TARGET_OUT" "$1"
 }
 
 # translate ADDR [PARAM...]: load lkm4 for the target, unload it; its lines

@@ -80,7 +80,8 @@ assert_content() {
 	vmstat_pgfault
 	b=$PGFAULT
 	note "vmstat pgfault a=$a, /proc/get_pgfaults N=$n, vmstat pgfault b=$b"
-	assert [ "$a" -le "$n" ] && assert [ "$n" -le "$b" ]
+	assert [ "$a" -le "$n" ]
+	assert [ "$n" -le "$b" ]
 
 	run "$HELPERS/touch_pages" 10000
 	assert_success

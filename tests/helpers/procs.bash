@@ -63,6 +63,21 @@ wait_for_lines() {
 	done
 }
 
+# addr_of FILE CASE: the address a target program printed for CASE in its
+# output FILE ("<case> <address>", or "<case> - <why>" when the system
+# refused it), in ADDR; skips the test with the reason when refused.
+addr_of() {
+	local name value reason
+	while read -r name value reason; do
+		[ "$name" = "$2" ] || continue
+		[ "$value" != - ] || skip "$2: the kernel refused: $reason"
+		# shellcheck disable=SC2034 # for the caller
+		ADDR=$value
+		return 0
+	done <"$1"
+	fail "no $2 in $1"
+}
+
 # proc_stat PID: split /proc/PID/stat into PROC_STAT, from the field after
 # the command name on: PROC_STAT[0] is field 3 (the state letter), field N
 # is PROC_STAT[N-3]. The name itself may contain spaces and parentheses.
