@@ -41,7 +41,7 @@ ifneq ($(filter command line environment,$(origin KVER)),)
 TEST_KERNELS = $(KVER)
 endif
 
-.PHONY: all modules programs helpers check-kdir test test-host demo bench bench-vm lint clean
+.PHONY: all modules programs helpers check-kdir test test-host demo demo-vm bench bench-vm lint clean
 
 all: modules programs
 	@for d in $(MODULE_DIRS); do cp -p $(OUT)/$$d/*.ko $$d/; done
@@ -89,13 +89,17 @@ test:
 test-host:
 	@tests/run-tests --host $(TESTS)
 
+# The build and the VM step are makes of their own, so that $(KVER) is
+# looked up after scripts/deps has installed the kernels: on a fresh
+# machine it is empty when this recipe starts.
 demo:
 	@scripts/deps build test
 	@$(MAKE) --no-print-directory -s modules programs helpers
+	@$(MAKE) --no-print-directory demo-vm
+
+demo-vm:
 	@tests/vm/run --kernel $(KVER) -- scripts/demo
 
-# The VM step is a make of its own, so that $(KVER) is looked up after
-# scripts/deps has installed the kernels.
 bench:
 	@scripts/deps build test
 	@$(MAKE) --no-print-directory -s modules programs helpers
