@@ -7,6 +7,10 @@
 #   make test-host [TESTS=...]      the same bats files on this machine
 #   make demo                       load every module in a VM, show its log
 #   make bench [KVER=...]           every DIR/bench.sh in a VM: figures
+#   make readme [KVER=...]          make demo, its output written into
+#                                   README.md's demo regions
+#   make plot [KVER=...]            size/mem_stats.ko watching a program
+#                                   allocate, drawn to build/plots/*.svg
 #   make lint                       checkpatch, sparse, W=1, shellcheck
 #   make clean
 #
@@ -41,7 +45,7 @@ ifneq ($(filter command line environment,$(origin KVER)),)
 TEST_KERNELS = $(KVER)
 endif
 
-.PHONY: all modules programs helpers check-kdir test test-host demo demo-vm bench bench-vm lint clean
+.PHONY: all modules programs helpers check-kdir test test-host demo demo-vm readme readme-vm bench bench-vm plot plot-vm lint clean
 
 all: modules programs
 	@for d in $(MODULE_DIRS); do cp -p $(OUT)/$$d/*.ko $$d/; done
@@ -100,6 +104,18 @@ demo:
 demo-vm:
 	@tests/vm/run --kernel $(KVER) -- scripts/demo
 
+# tests/readme.bats fails when README.md's samples are not what the
+# current demo scripts print: this brings them up to date.
+readme:
+	@scripts/deps build test
+	@$(MAKE) --no-print-directory -s modules programs helpers
+	@$(MAKE) --no-print-directory readme-vm
+
+readme-vm:
+	@mkdir -p build/demo
+	@tests/vm/run --kernel $(KVER) -- scripts/demo >build/demo/$(KVER).txt
+	@scripts/readme update build/demo/$(KVER).txt README.md
+
 bench:
 	@scripts/deps build test
 	@$(MAKE) --no-print-directory -s modules programs helpers
@@ -107,6 +123,19 @@ bench:
 
 bench-vm:
 	@tests/vm/run --kernel $(KVER) -- scripts/bench
+
+# Sampled in the VM, drawn here; the default kernel's picture is also
+# copied to size/mem_stats.svg, the copy the README shows.
+plot:
+	@scripts/deps build test plot
+	@$(MAKE) --no-print-directory -s modules programs helpers
+	@$(MAKE) --no-print-directory plot-vm
+
+plot-vm:
+	@tests/vm/run --kernel $(KVER) -- size/plot.sh
+	@gnuplot -e "dat='build/plots/mem_stats-$(KVER).dat'; phases='build/plots/mem_stats-$(KVER).phases'; out='build/plots/mem_stats-$(KVER).svg'; kver='$(KVER)'" size/mem_stats.gp
+	@if [ -z "$(filter command line environment,$(origin KVER))" ]; then cp build/plots/mem_stats-$(KVER).svg size/mem_stats.svg; fi
+	@echo "plot: drawn to build/plots/mem_stats-$(KVER).svg"
 
 lint:
 	@scripts/deps build lint
