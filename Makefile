@@ -116,13 +116,18 @@ readme-vm:
 	@tests/vm/run --kernel $(KVER) -- scripts/demo >build/demo/$(KVER).txt
 	@scripts/readme update build/demo/$(KVER).txt README.md
 
+# The figures come from the VM; ioctl/'s are drawn here too, and the
+# default kernel's picture is copied to ioctl/bench.svg, which the README
+# shows.
 bench:
-	@scripts/deps build test
+	@scripts/deps build test plot
 	@$(MAKE) --no-print-directory -s modules programs helpers
 	@$(MAKE) --no-print-directory bench-vm
 
 bench-vm:
 	@tests/vm/run --kernel $(KVER) -- scripts/bench
+	@ioctl/bench-plot build/bench/$(KVER).txt build/bench/ioctl-$(KVER).svg
+	@if [ -z "$(filter command line environment,$(origin KVER))" ]; then cp build/bench/ioctl-$(KVER).svg ioctl/bench.svg; fi
 
 # Sampled in the VM, drawn here; the default kernel's picture is also
 # copied to size/mem_stats.svg, the copy the README shows.
