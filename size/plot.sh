@@ -68,6 +68,6 @@ for i in "${!phases[@]}"; do
 	while read -r ms rest; do
 		[ "$ms" -lt "$start" ] || [ "$ms" -ge "$end" ] || last="$ms $rest"
 	done <"$out.dat"
-	printf 'plot: %-6s (%5d ms): %s\n' "$name" $((start - ${phases[0]%% *})) "${last#* }"
+	printf 'plot: %-6s (%5d ms): %s\n' "$name" $((start - ${phases[0]%% *})) "${last:+${last#* }}${last:-(exited: no sample)}"
 done
 echo "plot: samples in $out.dat, phases in $out.phases"
