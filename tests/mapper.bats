@@ -58,7 +58,7 @@ translate() {
 	kmsg_mark
 	insmod "$KO" pid="$TARGET_PID" addr="$1" "${@:2}"
 	rmmod lkm4
-	run kmsg_since_mark "lkm4: "
+	run kmsg_since_mark "lkm4: " # lint-bats: ok the callers check $lines
 }
 
 # pagemap ADDR: what pagemap says of it, in PAGEMAP ("present pfn 0x...",
