@@ -24,10 +24,14 @@ setup_file() {
 	wait_for_lines "$MEM_OUT" 6
 }
 
+# bats runs this with errexit off: every step runs, and any that fails
+# makes it fail.
 teardown_file() {
+	local rc=0
 	kill -KILL "$MAPPER_PID" "$MEM_PID" || true
-	unload_if_loaded procmem
-	swap_off
+	unload_if_loaded procmem || rc=1
+	swap_off || rc=1
+	return "$rc"
 }
 
 setup() {
