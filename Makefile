@@ -7,7 +7,7 @@
 #   make test-host [TESTS=...]      the same bats files on this machine
 #   make demo                       load every module in a VM, show its log
 #   make bench [KVER=...]           every DIR/bench.sh in a VM: figures
-#   make lint                       checkpatch, sparse, W=1, shellcheck
+#   make lint                       checkpatch, sparse, W=1, shellcheck, lint-bats
 #   make clean
 #
 # Objects are built per kernel under build/<release>/ (a tree of symlinks to
