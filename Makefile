@@ -11,7 +11,7 @@
 #                                   README.md's demo regions
 #   make plot [KVER=...]            size/mem_stats.ko watching a program
 #                                   allocate, drawn to build/plots/*.svg
-#   make lint                       checkpatch, sparse, W=1, shellcheck
+#   make lint                       checkpatch, sparse, W=1, shellcheck, lint-bats
 #   make clean
 #
 # Objects are built per kernel under build/<release>/ (a tree of symlinks to

@@ -117,6 +117,7 @@ assert_content() {
 	# Several pieces make one content.
 	: >/proc/procfile
 	run "$HELPERS/fileio" /proc/procfile pwrite 0 abc pwrite 3 def
+	assert_success
 	assert_content 'abcdef'
 }
 

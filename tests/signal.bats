@@ -153,8 +153,7 @@ settle() {
 		"Soldier process $term terminated: killed by SIGTERM" \
 		"Soldier process $segv terminated: killed by SIGSEGV (core dumped)" \
 		"Soldier process $exec_pid terminated: killed by SIGUSR2" | sort)"
-	run cat /proc/sys/kernel/core_pattern
-	note "core_pattern $output; cores: $(echo core*)"
+	note "core_pattern $(</proc/sys/kernel/core_pattern); cores: $(echo core*)"
 }
 
 @test "signal: threads exiting one by one give no report; exit_group from a thread and a last thread's exit(2) give the process's code" {

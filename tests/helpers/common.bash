@@ -42,12 +42,14 @@ module_loaded() {
 }
 
 # unload_if_loaded NAME...: for teardown, so a failed test does not leave
-# its module behind for the next one.
+# its module behind for the next one. Fails when any rmmod fails: bats runs
+# teardown with errexit off, where a loop's status is its last iteration's.
 unload_if_loaded() {
-	local name
+	local name rc=0
 	for name in "$@"; do
-		! module_loaded "$name" || rmmod "$name"
+		! module_loaded "$name" || rmmod "$name" || rc=1
 	done
+	return "$rc"
 }
 
 # assert_refused ERRNO LINE MODULE.ko [PARAM...]: loading fails with ERRNO

@@ -20,9 +20,11 @@ swap_on() {
 	fi
 }
 
-# swap_off: undo swap_on.
+# swap_off: undo swap_on. For teardown_file, which bats runs with errexit
+# off: each step that fails makes it fail.
 swap_off() {
 	[ -n "${SWAP:-}" ] || return 0
-	swapoff "/dev/$SWAP" && echo 1 >"/sys/block/$SWAP/reset"
+	swapoff "/dev/$SWAP" || return 1
+	echo 1 >"/sys/block/$SWAP/reset" || return 1
 	[ "$SWAP" = zram0 ] || echo "${SWAP#zram}" >/sys/class/zram-control/hot_remove
 }
