@@ -53,13 +53,13 @@ all: modules programs
 
 check-kdir:
 	@if [ -n "$(filter command line environment,$(origin KDIR))" ] && [ -z "$(KVER)" ]; then \
-		echo "KDIR=$(KDIR) is not a kernel build directory (no include/generated/utsrelease.h): use /lib/modules/<release>/build."; \
+		echo "KDIR=$(KDIR) is not a kernel build directory (no include/generated/utsrelease.h): use /lib/modules/<release>/build." >&2; \
 		exit 1; \
 	elif [ -z "$(KVER)" ]; then \
-		echo "No kernel headers are installed: install linux-headers-amd64 (or run scripts/deps)."; \
+		echo "No kernel headers are installed: run scripts/deps build (or apt-get install linux-headers-amd64)." >&2; \
 		exit 1; \
 	elif [ ! -d "$(KDIR)" ]; then \
-		echo "No kernel headers for $(KVER) in $(KDIR): install linux-headers-$(KVER), or pick another kernel with KVER= or KDIR=."; \
+		echo "No kernel headers for $(KVER) in $(KDIR): install linux-headers-$(KVER), or pick another kernel with KVER= or KDIR=." >&2; \
 		exit 1; \
 	fi
 
