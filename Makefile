@@ -62,6 +62,7 @@ check-kdir:
 modules: check-kdir
 	@mkdir -p $(OUT)
 	@ln -sfn $(CURDIR)/Kbuild $(OUT)/Kbuild
+	@ln -sfn $(CURDIR)/VERSION $(OUT)/VERSION
 	@ln -sfn $(CURDIR)/include $(OUT)/include
 	@for d in $(MODULE_DIRS); do \
 		mkdir -p $(OUT)/$$d; \
