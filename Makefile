@@ -8,6 +8,9 @@
 #   make demo                       load every module in a VM, show its log
 #   make bench [KVER=...]           every DIR/bench.sh in a VM: figures
 #   make lint                       checkpatch, sparse, W=1, shellcheck
+#   make dkms-source [DESTDIR=dir]  the sources DKMS builds, in
+#                                   /usr/src/lkm-VERSION
+#   make dkms.conf                  regenerate dkms.conf (scripts/dkms-conf)
 #   make clean
 #
 # Objects are built per kernel under build/<release>/ (a tree of symlinks to
@@ -15,6 +18,8 @@
 
 # The module directories, in order, from the top-level Kbuild.
 MODULE_DIRS := $(shell scripts/module-dirs)
+# The suite's one version; Kbuild reads the same file.
+VERSION := $(strip $(file <VERSION))
 
 # Recursive on purpose: the kernel is looked up when first used, which is
 # after scripts/deps has run for the targets that install it.
@@ -42,6 +47,7 @@ TEST_KERNELS = $(KVER)
 endif
 
 .PHONY: all modules programs helpers check-kdir test test-host demo demo-vm bench bench-vm lint clean
+.PHONY: dkms-source dkms.conf
 
 all: modules programs
 	@for d in $(MODULE_DIRS); do cp -p $(OUT)/$$d/*.ko $$d/; done
@@ -112,6 +118,24 @@ bench-vm:
 lint:
 	@scripts/deps build lint
 	@scripts/lint
+
+# DKMS builds from its own copy of the sources, /usr/src/lkm-VERSION: this
+# puts there what the module build reads and nothing else: no build/, no
+# .ko files, no git, no user programs.
+DKMS_SOURCES = VERSION dkms.conf Makefile Kbuild \
+	scripts/module-dirs scripts/modules scripts/kernels $(wildcard include/*.h) \
+	$(filter-out $(addsuffix .c,$(PROGRAMS)), \
+		$(foreach d,$(MODULE_DIRS),$(wildcard $(d)/Kbuild $(d)/*.c $(d)/*.h)))
+DKMS_SOURCE_DIR = $(abspath $(DESTDIR))/usr/src/lkm-$(VERSION)
+
+dkms-source: dkms.conf
+	rm -rf $(DKMS_SOURCE_DIR)
+	install -d $(DKMS_SOURCE_DIR)
+	cp --parents $(DKMS_SOURCES) $(DKMS_SOURCE_DIR)/
+
+# Phony: rewritten on every request, even over a hand edit.
+dkms.conf:
+	scripts/dkms-conf >$@
 
 clean:
 	rm -rf build
