@@ -12,13 +12,24 @@
 #   make plot [KVER=...]            size/mem_stats.ko watching a program
 #                                   allocate, drawn to build/plots/*.svg
 #   make lint                       checkpatch, sparse, W=1, shellcheck, lint-bats
+#   make install [KVER=...] [DESTDIR=dir] [PREFIX=/usr/local]
+#                                   modules to /lib/modules/KVER/extra/lkm/,
+#                                   then depmod; programs to PREFIX/bin
+#   make uninstall [KVER=...] [DESTDIR=dir] [PREFIX=...]
+#   make dkms-source [DESTDIR=dir]  the sources DKMS builds, in
+#                                   /usr/src/lkm-VERSION
+#   make dkms.conf                  regenerate dkms.conf (scripts/dkms-conf)
 #   make clean
 #
 # Objects are built per kernel under build/<release>/ (a tree of symlinks to
 # the sources), so switching kernels never needs a clean.
 
-# The module directories, in order, from the top-level Kbuild.
+# The module directories, in order, from the top-level Kbuild, and their
+# modules as DIR/NAME (mapper/lkm4).
 MODULE_DIRS := $(shell scripts/module-dirs)
+SUITE_MODULES := $(shell scripts/modules)
+# The suite's one version; Kbuild reads the same file.
+VERSION := $(strip $(file <VERSION))
 
 # Recursive on purpose: the kernel is looked up when first used, which is
 # after scripts/deps has run for the targets that install it.
@@ -46,6 +57,7 @@ TEST_KERNELS = $(KVER)
 endif
 
 .PHONY: all modules programs helpers check-kdir test test-host demo demo-vm readme readme-vm bench bench-vm plot plot-vm lint clean
+.PHONY: install install-modules install-programs uninstall dkms-source dkms.conf
 
 all: modules programs
 	@for d in $(MODULE_DIRS); do cp -p $(OUT)/$$d/*.ko $$d/; done
@@ -66,6 +78,7 @@ check-kdir:
 modules: check-kdir
 	@mkdir -p $(OUT)
 	@ln -sfn $(CURDIR)/Kbuild $(OUT)/Kbuild
+	@ln -sfn $(CURDIR)/VERSION $(OUT)/VERSION
 	@ln -sfn $(CURDIR)/include $(OUT)/include
 	@for d in $(MODULE_DIRS); do \
 		mkdir -p $(OUT)/$$d; \
@@ -145,6 +158,79 @@ plot-vm:
 lint:
 	@scripts/deps build lint
 	@scripts/lint
+
+# make install: each module directory's modules in a directory of their own
+# under /lib/modules/KVER/$(INSTALL_MOD_DIR) (extra/lkm/mapper/lkm4.ko, or
+# .ko.xz where the kernel compresses its modules), depmod, and the user
+# programs in $(PREFIX)/bin. DESTDIR stages all of it under another root,
+# which depmod indexes on its own (-b). dkms.conf's DEST_MODULE_LOCATION
+# names the same extra/lkm/DIR (scripts/dkms-conf).
+PREFIX ?= /usr/local
+INSTALL_MOD_DIR ?= extra/lkm
+INSTALL_PROGRAMS := ioctl/memtool signal/control_station signal/soldier
+# Kbuild runs in $(KDIR), so the staging root is made absolute.
+DEST = $(abspath $(DESTDIR))
+MODLIB = $(DEST)/lib/modules/$(KVER)
+BINDIR = $(DEST)$(PREFIX)/bin
+DEPMOD = depmod $(if $(DESTDIR),-b $(DEST)) $(KVER)
+
+# As for demo: the installing is a make of its own, so that $(KVER) is
+# looked up after scripts/deps has installed the headers.
+install:
+	@scripts/deps build
+	@$(MAKE) --no-print-directory install-modules install-programs
+
+# Debian's headers carry no signing key, and modules_install's SIGN step
+# would only print OpenSSL errors for each module: sign only where the key
+# is. Its depmod step needs the System.map Debian's headers lack (it warns
+# and skips): depmod runs here instead, with -b for a DESTDIR.
+install-modules: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(OUT) modules_install \
+		INSTALL_MOD_PATH=$(DEST) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
+		cmd_depmod= quiet_cmd_depmod= \
+		$(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=)
+	$(DEPMOD)
+
+install-programs: $(INSTALL_PROGRAMS)
+	install -d $(BINDIR)
+	install -m 755 $(INSTALL_PROGRAMS) $(BINDIR)/
+
+# Removes what install put there: each module in any of the forms
+# modules_install makes, the programs, the module directories once empty;
+# then depmod forgets the modules.
+uninstall:
+	@[ -n "$(KVER)" ] || { echo "No kernel headers are installed: name the kernel to uninstall for with KVER=release."; exit 1; }
+	@for f in $(foreach m,$(SUITE_MODULES),$(foreach s,.ko .ko.xz .ko.zst .ko.gz,$(MODLIB)/$(INSTALL_MOD_DIR)/$(m)$(s))) \
+		$(addprefix $(BINDIR)/,$(notdir $(INSTALL_PROGRAMS))); do \
+		[ ! -e "$$f" ] || { echo "rm $$f"; rm -f "$$f"; }; \
+	done
+	@for d in $(addprefix $(MODLIB)/$(INSTALL_MOD_DIR)/,$(MODULE_DIRS)); do \
+		[ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d"; \
+	done; \
+	d=$(INSTALL_MOD_DIR); \
+	while [ "$$d" != . ] && [ "$$d" != / ]; do \
+		[ ! -d "$(MODLIB)/$$d" ] || rmdir --ignore-fail-on-non-empty "$(MODLIB)/$$d"; \
+		d=$$(dirname "$$d"); \
+	done
+	@[ ! -d "$(MODLIB)" ] || { echo "$(DEPMOD)"; $(DEPMOD); }
+
+# DKMS builds from its own copy of the sources, /usr/src/lkm-VERSION: this
+# puts there what the module build reads and nothing else: no build/, no
+# .ko files, no git, no user programs.
+DKMS_SOURCES = VERSION dkms.conf Makefile Kbuild \
+	scripts/module-dirs scripts/modules scripts/kernels $(wildcard include/*.h) \
+	$(filter-out $(addsuffix .c,$(PROGRAMS)), \
+		$(foreach d,$(MODULE_DIRS),$(wildcard $(d)/Kbuild $(d)/*.c $(d)/*.h)))
+DKMS_SOURCE_DIR = $(DEST)/usr/src/lkm-$(VERSION)
+
+dkms-source: dkms.conf
+	rm -rf $(DKMS_SOURCE_DIR)
+	install -d $(DKMS_SOURCE_DIR)
+	cp --parents $(DKMS_SOURCES) $(DKMS_SOURCE_DIR)/
+
+# Phony: rewritten on every request, even over a hand edit.
+dkms.conf:
+	scripts/dkms-conf >$@
 
 clean:
 	rm -rf build

@@ -100,5 +100,6 @@ module_init(lkm2_init);
 module_exit(lkm2_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LKM_VERSION);
 MODULE_AUTHOR("lkm suite maintainers");
 MODULE_DESCRIPTION("Find the process with the largest heap (brk - start_brk)");

@@ -34,5 +34,6 @@ module_init(hello_init);
 module_exit(hello_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LKM_VERSION);
 MODULE_AUTHOR("lkm suite maintainers");
 MODULE_DESCRIPTION("Say hello on load and bye on unload");

@@ -558,5 +558,6 @@ module_init(procmem_init);
 module_exit(procmem_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LKM_VERSION);
 MODULE_AUTHOR("lkm suite maintainers");
 MODULE_DESCRIPTION("/dev/procmem: virtual to physical, process memory read/write, physical write");

@@ -71,5 +71,6 @@ module_init(lkm3_init);
 module_exit(lkm3_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LKM_VERSION);
 MODULE_AUTHOR("lkm suite maintainers");
 MODULE_DESCRIPTION("Show where a task's kernel stack is and its saved stack pointer");

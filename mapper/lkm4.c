@@ -165,5 +165,6 @@ module_init(lkm4_init);
 module_exit(lkm4_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LKM_VERSION);
 MODULE_AUTHOR("lkm suite maintainers");
 MODULE_DESCRIPTION("Walk a process's page tables for a virtual address and translate it");

@@ -53,5 +53,6 @@ module_init(get_pgfaults_init);
 module_exit(get_pgfaults_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LKM_VERSION);
 MODULE_AUTHOR("lkm suite maintainers");
 MODULE_DESCRIPTION("A /proc file with the number of page faults since boot");

@@ -45,5 +45,6 @@ module_init(hello_procfs_init);
 module_exit(hello_procfs_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LKM_VERSION);
 MODULE_AUTHOR("lkm suite maintainers");
 MODULE_DESCRIPTION("A /proc file that reads Hello World!");

@@ -135,5 +135,6 @@ module_init(procfile_init);
 module_exit(procfile_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LKM_VERSION);
 MODULE_AUTHOR("lkm suite maintainers");
 MODULE_DESCRIPTION("A /proc file that stores what is written to it, up to a page");

@@ -117,5 +117,6 @@ module_init(lkm1_init);
 module_exit(lkm1_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LKM_VERSION);
 MODULE_AUTHOR("lkm suite maintainers");
 MODULE_DESCRIPTION("List running processes, or the children of one process and their states");

@@ -645,5 +645,6 @@ module_init(doom_init);
 module_exit(doom_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LKM_VERSION);
 MODULE_AUTHOR("lkm suite maintainers");
 MODULE_DESCRIPTION("Dr. Doom: SIGCHLD to a control station when a registered soldier process exits");

@@ -85,5 +85,6 @@ module_init(lkm5_init);
 module_exit(lkm5_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LKM_VERSION);
 MODULE_AUTHOR("lkm suite maintainers");
 MODULE_DESCRIPTION("Show the virtual and resident size of a process");

@@ -264,5 +264,6 @@ module_init(mem_stats_init);
 module_exit(mem_stats_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LKM_VERSION);
 MODULE_AUTHOR("lkm suite maintainers");
 MODULE_DESCRIPTION("Live virtual, resident and huge-page size of a process in /sys/kernel/mem_stats");

@@ -4,20 +4,9 @@
 # Loaded by every tests/*.bats file: `load helpers/common`. bats sources a
 # test file once per test, so nothing here starts a process.
 
-# The libraries' load.bash starts a dirname process for every file it
-# sources, for every test: about 0.9 s a test in the VM. Source the same
-# files directly where Debian puts them.
-if [ -f /usr/lib/bats/bats-assert/src/assert.bash ]; then
-	for lib in /usr/lib/bats/bats-support/src/*.bash /usr/lib/bats/bats-assert/src/*.bash; do
-		# shellcheck source=/dev/null
-		source "$lib"
-	done
-else
-	bats_load_library bats-support
-	bats_load_library bats-assert
-fi
-
 LKM_ROOT=${LKM_ROOT:-${BATS_TEST_DIRNAME%/*}}
+# shellcheck source=tests/helpers/bats.bash
+source "$LKM_ROOT/tests/helpers/bats.bash"
 read -r KVER </proc/sys/kernel/osrelease
 # Modules built for the running kernel, and the C helpers.
 # shellcheck disable=SC2034 # used by the test files
@@ -69,10 +58,4 @@ assert_refused() {
 	assert_output "$name: $line"
 	run module_loaded "$name"
 	assert_failure
-}
-
-# note TEXT: print TEXT as a TAP comment whether the test passes or not:
-# the figures a test compared, for the record.
-note() {
-	echo "# $*" >&3
 }
