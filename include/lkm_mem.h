@@ -46,6 +46,10 @@ static inline bool lkm_is_anon_thp(const struct lkm_translation *t)
 		return false;
 	if (t->verdict != LKM_PRESENT && t->verdict != LKM_MIGRATING)
 		return false;
+	/* The entry's own bit, not t->protnone, which the VMA sets too. */
+	if (LKM_SMAPS_SKIPS_PROTNONE_THP && t->verdict == LKM_PRESENT &&
+	    pmd_protnone(__pmd(t->raw)))
+		return false;
 	return pfn_valid(t->pfn) && PageAnon(pfn_to_page(t->pfn));
 }
 
@@ -59,13 +63,15 @@ static inline bool lkm_is_anon_thp(const struct lkm_translation *t)
  * splits it (wp_huge_pmd()), and hugetlb pages are not THPs. In each VMA,
  * every 2 MiB-aligned 2 MiB that fits is looked up with the shared walk; an
  * empty entry higher up (a whole PUD or PGD) skips the span it covers.
+ * Like smaps, it reschedules between VMAs and every 512 lookups (1 GiB)
+ * inside one.
  */
 static inline int lkm_count_thp(struct mm_struct *mm, unsigned long *count)
 {
 	VMA_ITERATOR(vmi, mm, 0);
 	struct lkm_translation t;
 	struct vm_area_struct *vma;
-	unsigned long va, step, n = 0;
+	unsigned long va, step, n = 0, looked = 0;
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
@@ -80,6 +86,8 @@ static inline int lkm_count_thp(struct mm_struct *mm, unsigned long *count)
 				n++;
 			/* A PTE table answers for 4 KiB: its PMD is no THP. */
 			step = max(t.span, PMD_SIZE);
+			if (!(++looked % PTRS_PER_PMD))
+				cond_resched();
 		}
 		cond_resched();
 	}

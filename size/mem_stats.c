@@ -78,6 +78,11 @@ static struct mm_struct *target_mm(char *u)
 	return mm ?: ERR_PTR(-ESRCH);
 }
 
+/*
+ * The target's number in the reader's pid namespace: 0 when it is not
+ * visible there. After it exits this still shows the number it had (the
+ * struct pid keeps it), while the sizes fail with ESRCH.
+ */
 static ssize_t pid_show(struct kobject *kobj, struct kobj_attribute *attr,
 			char *buf)
 {
@@ -116,6 +121,11 @@ static ssize_t pid_store(struct kobject *kobj, struct kobj_attribute *attr,
 		mmput(mm);
 		pid = get_task_pid(task, PIDTYPE_PID);
 		put_task_struct(task);
+		/* Reaped since the lookup: its struct pid is detached. */
+		if (!pid) {
+			pr_err("pid=%d: no such process\n", nr);
+			return -ESRCH;
+		}
 	}
 
 	mutex_lock(&mem_stats_lock);
@@ -249,12 +259,15 @@ put_kobj:
 }
 
 /*
- * Removing the directory waits until no show() or store() is running (the
- * files' active references drain), and reads on a file still open fail
- * with ENODEV afterwards; only then is the target let go.
+ * kobject_del() removes the directory now, waiting until no show() or
+ * store() is running (the files' active references drain); a new read of
+ * a file still open fails with ENODEV afterwards. kobject_put() alone
+ * could leave that to a delayed release (CONFIG_DEBUG_KOBJECT_RELEASE),
+ * after the module and the target are gone. Only then is the target let go.
  */
 static void __exit mem_stats_exit(void)
 {
+	kobject_del(mem_stats_kobj);
 	kobject_put(mem_stats_kobj);
 	put_pid(target);
 	pr_info("unloaded\n");

@@ -51,7 +51,7 @@ ko_suffix() {
 # lkm_make ARG...: make in the project, its output kept in $output (for a
 # failing assert_success to show) rather than printed.
 lkm_make() {
-	run make -C "$LKM_ROOT" --no-print-directory "$@"
+	run make -C "$LKM_ROOT" --no-print-directory "$@" # lint-bats: ok every caller checks $status next
 }
 
 # dkms_suffix KVER: what DKMS makes of a module for KVER, in KO_SUFFIX:

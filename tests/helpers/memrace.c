@@ -5,9 +5,11 @@
  *
  * Two threads open, read and close every file; a third reads one file it
  * holds open throughout; one thread writes pid (PID1, PID2, and one time
- * in 50 4194304, which must fail with ESRCH: a refusal logs a line) and one
- * writes unit (B, K, M, and one time in 50 X, which must fail with
- * EINVAL). Halfway through it removes the module
+ * in 50 4194304, which must fail with ESRCH) and one writes unit (B, K, M,
+ * and one time in 50 X, which must fail with EINVAL), refusing only the
+ * first REFUSALS times: each refusal logs a line, and tens of thousands
+ * would wrap the kernel log over whatever a splat check has to see.
+ * Halfway through it removes the module
  * (delete_module, as rmmod does). Before that, every read must give a
  * well-formed value (a thp line's size is its count times 2 MiB in one of
  * the units: the pair is read once); after, files are gone (ENOENT) or,
@@ -27,6 +29,14 @@
 #include <unistd.h>
 
 #define DIR "/sys/kernel/mem_stats/"
+
+#define REFUSALS 5
+
+/* Write @i of a writer: one time in 50 a refused one, REFUSALS times. */
+static int refused(unsigned int i)
+{
+	return i % 50 == 49 && i < 50 * REFUSALS;
+}
 
 static const char *const files[] = { "pid", "unit", "virtmem", "physmem", "thp" };
 static atomic_long reads, writes, gone, bad;
@@ -135,7 +145,7 @@ static void *pid_writer(void *arg)
 
 	(void)arg;
 	while (!atomic_load(&done)) {
-		if (i % 50 == 49)
+		if (refused(i))
 			check_write("pid", "4194304", ESRCH);
 		else
 			check_write("pid", i % 2 ? pid2 : pid1, 0);
@@ -151,7 +161,7 @@ static void *unit_writer(void *arg)
 
 	(void)arg;
 	while (!atomic_load(&done)) {
-		const char *u = i % 50 == 49 ? "X" : units[i % 3];
+		const char *u = refused(i) ? "X" : units[i % 3];
 
 		check_write("unit", u, *u == 'X' ? EINVAL : 0);
 		i++;

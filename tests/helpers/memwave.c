@@ -15,9 +15,9 @@
  *   free     both regions unmapped
  *   end      about to exit
  * Between steps it sleeps, so a sampler sees each step. With --stop it
- * does not sleep but stops itself (SIGSTOP) after printing each phase's
- * line and once more when the phase is done, so a test can compare
- * still pictures; SIGCONT goes on.
+ * does not sleep but stops itself (SIGSTOP) once each phase is done, after
+ * printing its line, so a test can compare still pictures; SIGCONT goes
+ * on.
  */
 #include <signal.h>
 #include <stdint.h>

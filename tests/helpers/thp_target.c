@@ -9,6 +9,9 @@
  *      and AnonHugePages does not count
  *   2  one 2 MiB page of a second such region written: one THP
  *   3  three more written: four THPs
+ *   4  the last of the four made PROT_NONE (still a PMD-mapped THP, now
+ *      with no access: 6.1's smaps leaves it out of AnonHugePages, 6.12's
+ *      counts it)
  */
 #include <signal.h>
 #include <stdint.h>
@@ -64,6 +67,11 @@ int main(void)
 	for (i = 1; i < PAGES; i++)
 		mem[i * HUGE] = 1;
 	phase(3);
+	if (mprotect(mem + (PAGES - 1) * HUGE, HUGE, PROT_NONE)) {
+		perror("mprotect");
+		return 1;
+	}
+	phase(4);
 	for (;;)
 		pause();
 }
