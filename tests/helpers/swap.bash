@@ -6,10 +6,13 @@
 # runs the bats files on a real machine).
 
 # swap_on: make sure some swap is on; sets SWAP to the zram device it set
-# up ("" when swap was already on or none could be made).
+# up ("" when swap was already on or none could be made), and
+# SWAP_ZRAM_LOADED when it loaded the zram module for it.
 swap_on() {
-	SWAP=""
+	SWAP="" SWAP_ZRAM_LOADED=""
 	grep -q '^/' /proc/swaps && return 0
+	# zram goes away again if it was loaded for us.
+	[ -d /sys/module/zram ] || SWAP_ZRAM_LOADED=1
 	modprobe zram || return 0
 	local n=0
 	# zram0, or a new one when zram0 is taken.
@@ -26,5 +29,8 @@ swap_off() {
 	[ -n "${SWAP:-}" ] || return 0
 	swapoff "/dev/$SWAP" || return 1
 	echo 1 >"/sys/block/$SWAP/reset" || return 1
-	[ "$SWAP" = zram0 ] || echo "${SWAP#zram}" >/sys/class/zram-control/hot_remove
+	if [ "$SWAP" != zram0 ]; then
+		echo "${SWAP#zram}" >/sys/class/zram-control/hot_remove || return 1
+	fi
+	[ -z "$SWAP_ZRAM_LOADED" ] || modprobe -r zram
 }
