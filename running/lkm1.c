@@ -10,6 +10,8 @@
  *
  * Both walk the task list under rcu_read_lock(): for_each_process() and
  * for_each_thread() are safe there, and nothing in the walk sleeps.
+ * At most MAX_ROWS rows are logged; past that the walk only counts, so a
+ * machine with ten thousand processes gets a summary, not a printk flood.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +23,8 @@
 #include <linux/sched/signal.h>
 
 #include "lkm_task.h"
+
+#define MAX_ROWS 100
 
 static int pid;
 static bool pid_given;
@@ -42,6 +46,14 @@ static const struct kernel_param_ops pid_ops = {
 module_param_cb(pid, &pid_ops, &pid, 0444);
 MODULE_PARM_DESC(pid, "List the children of this process instead of the running processes");
 
+/* The summary line for the rows past MAX_ROWS of a list of @rows. */
+static void show_unlisted(int rows)
+{
+	if (rows > MAX_ROWS)
+		pr_info("... and %d more, not listed (at most %d rows are logged)\n",
+			rows - MAX_ROWS, MAX_ROWS);
+}
+
 static void list_running(void)
 {
 	struct task_struct *p, *t;
@@ -57,10 +69,11 @@ static void list_running(void)
 				runnable++;
 		if (!runnable)
 			continue;
-		pr_info("%-7d %-16s %d\n", task_pid_vnr(p), p->comm, runnable);
-		procs++;
+		if (procs++ < MAX_ROWS)
+			pr_info("%-7d %-16s %d\n", task_pid_vnr(p), p->comm, runnable);
 	}
 	rcu_read_unlock();
+	show_unlisted(procs);
 	pr_info("%d processes with running or runnable threads\n", procs);
 }
 
@@ -82,10 +95,13 @@ static void list_children(struct task_struct *parent)
 			pr_info("children of %d (%s):\n", task_pid_vnr(parent), parent->comm);
 			pr_info("PID     PROC             STATE\n");
 		}
-		pr_info("%-7d %-16s %c\n", task_pid_vnr(p), p->comm, task_state_to_char(p));
+		if (children <= MAX_ROWS)
+			pr_info("%-7d %-16s %c\n", task_pid_vnr(p), p->comm,
+				task_state_to_char(p));
 	}
 	rcu_read_unlock();
 
+	show_unlisted(children);
 	if (children)
 		pr_info("%d children\n", children);
 	else

@@ -96,3 +96,41 @@ runnable_threads() {
 	assert_refused EINVAL "\`abc' invalid for parameter \`pid'" "$KO" pid=abc
 	assert_refused ESRCH "pid=4194304: no such process" "$KO" pid=4194304
 }
+
+@test "running: past 100 rows pid= only counts: 150 children give 100 rows, a summary and the exact count" {
+	start_helper forkmany 150
+	parent=$HELPER_PID
+	# Every child as /proc shows it: a process whose PPID (field 4) is the
+	# parent.
+	local -A children=()
+	local file stat ppid pid
+	for file in /proc/[0-9]*/stat; do
+		read -r stat <"$file" 2>/dev/null || continue
+		stat=${stat##*) }
+		read -r _ ppid _ <<<"$stat"
+		[ "$ppid" != "$parent" ] || children[${file//[^0-9]/}]=1
+	done
+	note "/proc shows ${#children[@]} children of $parent"
+	assert_equal "${#children[@]}" 150
+	for pid in "${!children[@]}"; do
+		wait_state "$pid" S
+	done
+
+	kmsg_mark
+	insmod "$KO" pid="$parent"
+	rmmod lkm1
+	run kmsg_since_mark "lkm1: "
+	assert_equal "${#lines[@]}" 105
+	assert_line --index 0 "lkm1: children of $parent (forkmany):"
+	assert_line --index 102 "lkm1: ... and 50 more, not listed (at most 100 rows are logged)"
+	assert_line --index 103 "lkm1: 150 children"
+	local line comm state
+	for line in "${lines[@]:2:100}"; do
+		read -r _ pid comm state <<<"$line"
+		assert_equal "$comm" forkmany
+		assert_equal "$state" S
+		assert_equal "${children[$pid]:-}" 1
+		unset "children[$pid]"
+	done
+	assert_equal "${#children[@]}" 50
+}

@@ -87,10 +87,12 @@ proc_stat() {
 	read -r -a PROC_STAT <<<"${line##*) }"
 }
 
-# wait_state PID LETTER: wait (up to 20 s) until /proc/PID/stat shows LETTER.
+# wait_state PID LETTER: wait (up to 20 s) until /proc/PID/stat shows LETTER;
+# fails at once if PID has gone.
 wait_state() {
 	local tries=400
-	until proc_stat "$1" && [ "${PROC_STAT[0]}" = "$2" ]; do
+	until proc_stat "$1" 2>/dev/null && [ "${PROC_STAT[0]}" = "$2" ]; do
+		[ -e "/proc/$1" ] || { echo "pid $1 has exited: it never reached state $2" >&2; return 1; }
 		((--tries)) || { echo "pid $1 is not in state $2 after 20 s" >&2; return 1; }
 		sleep 0.05
 	done
