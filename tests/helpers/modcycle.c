@@ -713,11 +713,16 @@ static const struct model *find_model(const struct modinfo *mi)
 			if (!strcmp(mi->param[j], m->pname[k]) &&
 			    (!mi->type[j][0] || !strcmp(mi->type[j], tname[m->ptype[k]])))
 				break;
-		if (k == m->nparams || mi->nparams != m->nparams) {
+		if (k == m->nparams) {
 			fprintf(stderr, "modcycle: %s has parameter %s (%s), which its model does not: update modcycle.c\n",
 				mi->name, mi->param[j], mi->type[j]);
 			exit(2);
 		}
+	}
+	if (mi->nparams != m->nparams) {
+		fprintf(stderr, "modcycle: %s has %d parameters, its model %d: update modcycle.c\n",
+			mi->name, mi->nparams, m->nparams);
+		exit(2);
 	}
 	return m;
 }
