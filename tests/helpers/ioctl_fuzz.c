@@ -1385,13 +1385,13 @@ static void *pm_worker(void *arg)
 
 			fd = open_device(device);
 			ret = do_ioctl(fd, PROCMEM_ATTACH, (uintptr_t)&a, &err);
-			record(C_ATTACH, ret, err, B(OK) | B(ESRCH), "attach to a churned target");
+			record(C_ATTACH, ret, err, B(OK) | B(ESRCH) | B(ENOMEM), "attach to a churned target");
 			if (!ret) {
 				struct procmem_io io = { .vaddr = addr, .buf = (uintptr_t)buf,
 							 .len = 1 + rndn(8192) };
 
 				ret = do_ioctl(fd, PROCMEM_READ_MEM, (uintptr_t)&io, &err);
-				record(C_READ, ret, err, B(OK) | B(ESRCH) | B(EFAULT),
+				record(C_READ, ret, err, B(OK) | B(ESRCH) | B(EFAULT) | B(ENOMEM),
 				       "attached read of a churned target");
 			}
 			close(fd);
@@ -1402,7 +1402,8 @@ static void *pm_worker(void *arg)
 			memset(buf, 0xa5, 4096);
 			ret = do_ioctl(dev, op == 1 ? PROCMEM_READ_MEM : PROCMEM_WRITE_MEM,
 				       (uintptr_t)&io, &err);
-			record(op == 1 ? C_READ : C_WRITE, ret, err, B(OK) | B(ESRCH) | B(EFAULT),
+			record(op == 1 ? C_READ : C_WRITE, ret, err,
+			       B(OK) | B(ESRCH) | B(EFAULT) | B(ENOMEM),
 			       "pid %d len %llu", pid, (unsigned long long)io.len);
 		} else if (op == 3) {
 			struct procmem_v2p v = { .pid = pid, .x.vaddr = addr };
@@ -1420,7 +1421,7 @@ static void *pm_worker(void *arg)
 			for (i = 0; i < 64; i++)
 				vaddrs[i] = addr + i * PAGE;
 			ret = do_ioctl(dev, PROCMEM_VIRT_TO_PHYS_BATCH, (uintptr_t)&b, &err);
-			record(C_BATCH, ret, err, ret == 64 || ret < 0 ? B(OK) | B(ESRCH) : 0,
+			record(C_BATCH, ret, err, ret == 64 || ret < 0 ? B(OK) | B(ESRCH) | B(ENOMEM) : 0,
 			       "pid %d", pid);
 		} else {
 			struct procmem_phys p = { .len = 1 + rndn(PROCMEM_MAX_PHYS) };
@@ -1488,7 +1489,8 @@ static void *doom_worker(void *arg)
 			r = (struct dr_doom_register){ .station = s->pid };
 			ret = do_ioctl(dev, DR_DOOM_REGISTER, (uintptr_t)&r, &err);
 			pthread_rwlock_unlock(&s->lock);
-			record(C_REGISTER, ret, err, B(OK) | B(ESRCH) | B(ENOSPC), "a churned station");
+			record(C_REGISTER, ret, err, B(OK) | B(ESRCH) | B(ENOSPC) | B(ENOMEM),
+			       "a churned station");
 		} else if (op < 70) {
 			ret = do_ioctl(dev, DR_DOOM_UNREGISTER, 0, &err);
 			record(C_UNREGISTER, ret, err, B(OK) | B(ENOENT), "from a thread");
@@ -1497,7 +1499,7 @@ static void *doom_worker(void *arg)
 			record(C_OWED, ret, err, B(OK), "from a thread");
 		} else {
 			ret = do_ioctl(dev, DR_DOOM_EMERGENCY, 0, &err);
-			record(C_EMERGENCY, ret, err, B(OK), "from a thread");
+			record(C_EMERGENCY, ret, err, B(OK) | B(ENOMEM), "from a thread");
 		}
 	}
 	close(dev);
