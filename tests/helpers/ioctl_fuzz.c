@@ -3,8 +3,9 @@
  * ioctl_fuzz - random and boundary ioctls on the suite's devices, for
  * tests/stress.bats.
  *
- *   ioctl_fuzz [--seed S] [--calls N] [--unprivileged] [--device PATH] procmem|dr_doom
- *       N (default 100000) calls: every real command with random and
+ *   ioctl_fuzz [--seed S] [--calls N] [--seconds S] [--unprivileged] [--device PATH] procmem|dr_doom
+ *       N (default 100000) calls, or as many as S seconds allow (then a
+ *       line "limit time"): every real command with random and
  *       boundary fields and argument pointers (NULL, unmapped, misaligned,
  *       read-only, across the end of a mapping, kernel, non-canonical),
  *       every real command number with its size or direction bits changed,
@@ -1023,12 +1024,23 @@ static void pm_setup(const char *path, bool unprivileged)
 	}
 }
 
+/* The fuzz loops' time limit, looked at every 256 calls. */
+static long fuzz_deadline;
+
+static bool out_of_time(long i)
+{
+	if (!fuzz_deadline || i % 256 || now_ms() < fuzz_deadline)
+		return false;
+	printf("limit time\n");
+	return true;
+}
+
 static void fuzz_procmem(const char *path, long n, bool unprivileged)
 {
 	long i;
 
 	pm_setup(path, unprivileged);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !out_of_time(i); i++) {
 		int fdi = rndn(pm.nfds);
 		unsigned int r = rndn(100);
 		int err;
@@ -1242,7 +1254,7 @@ static void fuzz_doom(const char *path, long n, bool unprivileged)
 	for (s = 0; s < STATIONS; s++)
 		dd_respawn_station(s);
 	dd_spawn_soldiers();
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !out_of_time(i); i++) {
 		unsigned int r = rndn(1000);
 		int err;
 		long ret;
@@ -1576,7 +1588,7 @@ static void threads_mode(const char *dev, bool doom, int nthreads, long seconds)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: ioctl_fuzz [--seed S] [--calls N] [--unprivileged] [--device PATH] procmem|dr_doom\n"
+		"usage: ioctl_fuzz [--seed S] [--calls N] [--seconds S] [--unprivileged] [--device PATH] procmem|dr_doom\n"
 		"       ioctl_fuzz --threads T --seconds S [--calls N] [--device PATH] procmem|dr_doom\n");
 	exit(2);
 }
@@ -1620,7 +1632,7 @@ int main(int argc, char **argv)
 		else
 			usage();
 	}
-	if (i != argc - 1 || (threads && (!seconds || unprivileged)) || (seconds && !threads))
+	if (i != argc - 1 || (threads && (!seconds || unprivileged)))
 		usage();
 	which = argv[argc - 1];
 	if (strcmp(which, "procmem") && strcmp(which, "dr_doom"))
@@ -1636,8 +1648,10 @@ int main(int argc, char **argv)
 		max_calls = n;
 		threads_mode(path, doom, threads, seconds);
 	} else if (doom) {
+		fuzz_deadline = seconds ? start + seconds * 1000 : 0;
 		fuzz_doom(path, n, unprivileged);
 	} else {
+		fuzz_deadline = seconds ? start + seconds * 1000 : 0;
 		fuzz_procmem(path, n, unprivileged);
 	}
 	print_histograms();

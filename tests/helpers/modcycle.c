@@ -10,7 +10,7 @@
  *       "limit time" when the time ran out first, and one line
  *       "load|unload ERRNO N" per kind of failure.
  *
- *   modcycle --params FILE.ko [--seed S --count N] [--dry-run]
+ *   modcycle --params FILE.ko [--seed S --count N] [--seconds S] [--dry-run]
  *       one load per parameter string: read from stdin, one per line
  *       ("LABEL<TAB>PARAMS", or just PARAMS), or made by the generator
  *       below with --seed. For each it predicts the outcome with a model of
@@ -22,7 +22,8 @@
  *       (P: the kernel's parse lines, O: the module's own error lines, W:
  *       the kernel's "ignored" warnings; the part in brackets only when
  *       something differs), then "errno E N" per outcome and
- *       "strings N loaded N refused N unexpected N left N ms N". Exits 1
+ *       "strings N loaded N refused N unexpected N left N ms N" (after
+ *       "limit time" when --seconds ran out first). Exits 1
  *       when anything was unexpected. --dry-run prints the predictions
  *       only and loads nothing (it runs anywhere).
  *
@@ -86,7 +87,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: modcycle [-t SECONDS] FILE.ko COUNT [PARAM...]\n"
-		"       modcycle --params FILE.ko [--seed S --count N] [--dry-run]\n"
+		"       modcycle --params FILE.ko [--seed S --count N] [--seconds S] [--dry-run]\n"
 		"       modcycle --gen FILE.ko SEED COUNT\n"
 		"       modcycle --churn SECONDS FILE.ko...\n");
 	exit(2);
@@ -1301,7 +1302,8 @@ static int gen_main(int argc, char **argv)
 struct fuzz {
 	const struct modinfo *mi;
 	const struct model *m;
-	bool dry;
+	bool dry, limited;
+	long deadline;
 	int fd;
 	long strings, loaded, refused, unexpected, left, retries;
 	long outcomes[4096];
@@ -1321,12 +1323,17 @@ static void shorten(const char *s, char *out, size_t size)
 
 static void fuzz_one(struct fuzz *f, const char *label, const char *raw)
 {
-	char *params = substitute(raw), shown[96];
+	char *params, shown[96];
 	struct kcount c, after;
 	struct expect e;
 	int got, un, tries;
 	bool bad;
 
+	if (f->limited || (f->deadline && now_ms() >= f->deadline)) {
+		f->limited = true;
+		return;
+	}
+	params = substitute(raw);
 	model_load(f->m, params, &e);
 	f->strings++;
 	shorten(params, shown, sizeof(shown));
@@ -1399,6 +1406,8 @@ static int params_main(int argc, char **argv)
 			seed = number(argv[++i], 0, LONG_MAX);
 		else if (!strcmp(argv[i], "--count") && i + 1 < argc)
 			count = number(argv[++i], 0, 100000);
+		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+			f.deadline = number(argv[++i], 1, 86400) * 1000;
 		else if (!strcmp(argv[i], "--dry-run"))
 			f.dry = true;
 		else
@@ -1417,6 +1426,8 @@ static int params_main(int argc, char **argv)
 		}
 	}
 	start = now_ms();
+	if (f.deadline)
+		f.deadline += start;
 	if (seed >= 0) {
 		struct gen g = { .max = count, .emit = emit_fuzz, .priv = &f, .m = f.m };
 
@@ -1436,6 +1447,8 @@ static int params_main(int argc, char **argv)
 	for (i = 0; i < 4096; i++)
 		if (f.outcomes[i])
 			printf("errno %s %ld\n", errname(i), f.outcomes[i]);
+	if (f.limited)
+		printf("limit time\n");
 	printf("strings %ld loaded %ld refused %ld unexpected %ld left %ld ms %ld\n",
 	       f.strings, f.loaded, f.refused, f.unexpected, f.left, now_ms() - start);
 	if (f.retries)
