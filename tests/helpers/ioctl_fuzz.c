@@ -323,7 +323,7 @@ static uint64_t place_arg(size_t size, enum argkind *kind, const char **what)
 /* An address in this process that may be written: scratch, or nothing. */
 static uint64_t addr_safe(void)
 {
-	switch (rndn(14)) {
+	switch (rndn(13)) {
 	case 0: case 1: case 2: case 3: case 4:
 		return (uintptr_t)scratch + rndn(SCRATCH);
 	case 5:
@@ -340,10 +340,8 @@ static uint64_t addr_safe(void)
 		return rndn(2) ? 0xffffffff81000000ULL : 0xffff888000000000ULL;
 	case 11:
 		return rndn(2) ? 0x0000800000000000ULL : 0x8000000000000000ULL;
-	case 12:
-		return ~0ULL - rndn(PAGE);
 	default:
-		return (rndn(2) ? 0x7ffffffff000ULL : 0x00fffffffffff000ULL) - rndn(2) * PAGE;
+		return ~0ULL - rndn(PAGE);
 	}
 }
 
@@ -365,6 +363,9 @@ static uint64_t addr_any(void)
 		return rnd() & 0x7fffffffffffULL;
 	case 5:
 		return rnd();
+	case 6:
+		/* The top of user space: the stack may reach up to it. */
+		return (rndn(2) ? 0x7ffffffff000ULL : 0x00fffffffffff000ULL) - rndn(2) * PAGE;
 	default:
 		return addr_safe();
 	}
