@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ioctl_fuzz - random and boundary ioctls on the suite's devices, for
- * tests/stress.bats.
+ * tests/stress/stress.bats.
  *
  *   ioctl_fuzz [--seed S] [--calls N] [--seconds S] [--unprivileged] [--device PATH] procmem|dr_doom
  *       N (default 100000) calls, or as many as S seconds allow (then a

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * modcycle - load and unload the suite's modules in a loop, and fuzz their
- * parameters, for tests/stress.bats. Loops live here: a process start
+ * parameters, for tests/stress/stress.bats. Loops live here: a process start
  * costs 70-100 ms in the test VM.
  *
  *   modcycle [-t SECONDS] FILE.ko COUNT [PARAM...]

@@ -1,6 +1,14 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
 #
+# WORK IN PROGRESS, not run by make test: `make test KVER=...
+# TESTS=tests/stress/stress.bats`. Its first run in the VM (6.12) showed
+# what is left: 1000 cycles of 12 modules in parallel reach ~120 each in
+# the 90 s limit under TCG; lkm4's cycles pass no addr= and all fail; the
+# procmem fuzzer's WRITE_MEM into its own children kills them (a user
+# "general protection fault", which the splat check counts), so later
+# calls on their pids get ESRCH, counted "wrong"; the churn test fails.
+#
 # Stress and fuzz (issue 10): every module loaded and unloaded many times,
 # its parameters fuzzed, both devices fuzzed from one thread and hammered
 # from eight, lkm1..lkm5 loaded against processes that come and go. The
@@ -18,7 +26,7 @@
 #   LKM_STRESS_THREAD_SECONDS  the 8-thread run on each device (5 s)
 #   LKM_STRESS_CHURN_SECONDS   lkm1..lkm5 against churning processes (10 s)
 
-load helpers/common
+load ../helpers/common
 
 CYCLES=${LKM_STRESS_CYCLES:-1000}
 CYCLE_SECONDS=${LKM_STRESS_SECONDS:-90}
