@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   make [KVER=release | KDIR=dir]  build every module for one kernel; the
-#                                   .ko files land next to their sources
+#                                   .ko files land next to their sources;
+#                                   KVER=debug: the debug kernel
+#                                   (scripts/debug-kernel builds it)
 #   make test [KVER=...] [TESTS="a.bats b.bats"]
 #                                   bats in a throwaway VM, per kernel
 #   make test-host [TESTS=...]      the same bats files on this machine
@@ -31,6 +33,10 @@ SUITE_MODULES := $(shell scripts/modules)
 # The suite's one version; Kbuild reads the same file.
 VERSION := $(strip $(file <VERSION))
 
+# Whether KVER was named (command line or environment), taken before the
+# debug kernel's name is resolved below: make test, bench and plot ask.
+KVER_GIVEN := $(filter command line environment,$(origin KVER))
+
 # Recursive on purpose: the kernel is looked up when first used, which is
 # after scripts/deps has run for the targets that install it.
 ifdef KDIR
@@ -40,6 +46,18 @@ KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/g
 else
 KVER ?= $(shell scripts/kernels default)
 KDIR = /lib/modules/$(KVER)/build
+endif
+
+# The debug kernel (scripts/debug-kernel; README, "The debug kernel"):
+# KVER=debug, or its release name, builds against the tree that script
+# keeps in its cache outside the clone, built first when it is not
+# current (check-kdir). Its release is known without building it.
+ifneq ($(KVER_GIVEN),)
+ifneq ($(filter debug %-lkm-debug,$(KVER)),)
+DEBUG_KERNEL := 1
+override KVER := $(shell scripts/debug-kernel release)
+override KDIR := $(shell scripts/debug-kernel kdir)
+endif
 endif
 OUT = build/$(KVER)
 
@@ -52,7 +70,7 @@ PROGRAMS := ioctl/memtool ioctl/spock_target
 PROGRAMS += signal/control_station signal/soldier signal/doom_bench
 
 # make test runs only the kernel named on the command line, else them all.
-ifneq ($(filter command line environment,$(origin KVER)),)
+ifneq ($(KVER_GIVEN),)
 TEST_KERNELS = $(KVER)
 endif
 
@@ -64,7 +82,10 @@ all: modules programs
 	@echo "Built for $(KVER):" $(foreach d,$(MODULE_DIRS),$(d)/*.ko)
 
 check-kdir:
-	@if [ -n "$(filter command line environment,$(origin KDIR))" ] && [ -z "$(KVER)" ]; then \
+	@if [ -n "$(DEBUG_KERNEL)" ]; then \
+		[ -n "$(KVER)" ] || exit 1; \
+		scripts/debug-kernel build || exit 1; \
+	elif [ -n "$(filter command line environment,$(origin KDIR))" ] && [ -z "$(KVER)" ]; then \
 		echo "KDIR=$(KDIR) is not a kernel build directory (no include/generated/utsrelease.h): use /lib/modules/<release>/build." >&2; \
 		exit 1; \
 	elif [ -z "$(KVER)" ]; then \
@@ -100,7 +121,7 @@ $(PROGRAMS): %: %.c $(wildcard */*.h)
 	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -I$(dir $@) -o $@ $<
 
 test:
-	@scripts/deps build test
+	@scripts/deps build test $(if $(DEBUG_KERNEL),debug)
 	@tests/run-tests $(addprefix --kernel ,$(TEST_KERNELS)) $(TESTS)
 
 test-host:
@@ -140,7 +161,7 @@ bench:
 bench-vm:
 	@tests/vm/run --kernel $(KVER) -- scripts/bench
 	@ioctl/bench-plot build/bench/$(KVER).txt build/bench/ioctl-$(KVER).svg
-	@if [ -z "$(filter command line environment,$(origin KVER))" ]; then cp build/bench/ioctl-$(KVER).svg ioctl/bench.svg; fi
+	@if [ -z "$(KVER_GIVEN)" ]; then cp build/bench/ioctl-$(KVER).svg ioctl/bench.svg; fi
 
 # Sampled in the VM, drawn here; the default kernel's picture is also
 # copied to size/mem_stats.svg, the copy the README shows.
@@ -152,7 +173,7 @@ plot:
 plot-vm:
 	@tests/vm/run --kernel $(KVER) -- size/plot.sh
 	@gnuplot -e "dat='build/plots/mem_stats-$(KVER).dat'; phases='build/plots/mem_stats-$(KVER).phases'; out='build/plots/mem_stats-$(KVER).svg'; kver='$(KVER)'" size/mem_stats.gp
-	@if [ -z "$(filter command line environment,$(origin KVER))" ]; then cp build/plots/mem_stats-$(KVER).svg size/mem_stats.svg; fi
+	@if [ -z "$(KVER_GIVEN)" ]; then cp build/plots/mem_stats-$(KVER).svg size/mem_stats.svg; fi
 	@echo "plot: drawn to build/plots/mem_stats-$(KVER).svg"
 
 lint:
