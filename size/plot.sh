@@ -16,29 +16,23 @@ read -r kver </proc/sys/kernel/osrelease
 HELPERS=build/helpers
 # shellcheck source=tests/helpers/procs.bash
 source tests/helpers/procs.bash
+# shellcheck source=tests/helpers/state.bash
+source tests/helpers/state.bash
 
 stats=/sys/kernel/mem_stats
-thp_enabled=/sys/kernel/mm/transparent_hugepage/enabled
 out=build/plots/mem_stats-$kver
 mkdir -p build/plots
 
 # Huge pages where memwave asks for them (MADV_HUGEPAGE), nowhere else;
 # the setting is put back on the way out, as is the module.
-old_thp=""
 cleanup() {
 	kill_helpers
 	[ ! -d "$stats" ] || rmmod mem_stats
-	[ -z "$old_thp" ] || echo "$old_thp" >"$thp_enabled"
+	thp_restore
 }
 trap cleanup EXIT
-if [ -e "$thp_enabled" ]; then
-	read -r old_thp <"$thp_enabled"
-	old_thp=${old_thp#*[}
-	old_thp=${old_thp%%]*}
-	echo madvise >"$thp_enabled"
-else
-	echo "plot: this kernel has no transparent huge pages: the thp curve stays at 0"
-fi
+thp_madvise_only
+[ -n "$THP_WAS" ] || echo "plot: this kernel has no transparent huge pages: the thp curve stays at 0"
 
 insmod "build/$kver/size/mem_stats.ko"
 # memwave prints its pid and stops itself until it is watched.

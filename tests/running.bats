@@ -103,12 +103,11 @@ runnable_threads() {
 	# Every child as /proc shows it: a process whose PPID (field 4) is the
 	# parent.
 	local -A children=()
-	local file stat ppid pid
-	for file in /proc/[0-9]*/stat; do
-		read -r stat <"$file" 2>/dev/null || continue
-		stat=${stat##*) }
-		read -r _ ppid _ <<<"$stat"
-		[ "$ppid" != "$parent" ] || children[${file//[^0-9]/}]=1
+	local dir pid
+	for dir in /proc/[0-9]*; do
+		pid=${dir#/proc/}
+		proc_stat "$pid" 2>/dev/null || continue
+		[ "${PROC_STAT[1]}" != "$parent" ] || children[$pid]=1
 	done
 	note "/proc shows ${#children[@]} children of $parent"
 	assert_equal "${#children[@]}" 150

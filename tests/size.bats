@@ -12,20 +12,14 @@ THP_ENABLED=/sys/kernel/mm/transparent_hugepage/enabled
 MEM_STATS=/sys/kernel/mem_stats
 
 setup_file() {
-	# Huge pages only where a helper asks for them (MADV_HUGEPAGE): with
-	# "always", khugepaged may collapse a stopped helper's small pages into
-	# a new THP between two readings. Put back afterwards.
-	export OLD_THP=""
-	if [ -e "$THP_ENABLED" ]; then
-		read -r OLD_THP <"$THP_ENABLED"
-		OLD_THP=${OLD_THP#*[}
-		OLD_THP=${OLD_THP%%]*}
-		echo madvise >"$THP_ENABLED"
-	fi
+	# Huge pages only where a helper asks for them (MADV_HUGEPAGE); put
+	# back afterwards.
+	thp_madvise_only
+	export THP_WAS
 }
 
 teardown_file() {
-	[ -z "$OLD_THP" ] || echo "$OLD_THP" >"$THP_ENABLED"
+	thp_restore
 }
 
 setup() {

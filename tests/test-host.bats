@@ -7,8 +7,6 @@
 # be left as it was found.
 
 load helpers/common
-# shellcheck source=tests/helpers/state.bash
-source "$LKM_ROOT/tests/helpers/state.bash"
 
 @test "make test-host: hello.bats passes through the real-machine path and leaves the machine as it was" {
 	local before

@@ -20,6 +20,8 @@ source "$LKM_ROOT/tests/helpers/kmsg.bash"
 source "$LKM_ROOT/tests/helpers/procs.bash"
 # shellcheck source=tests/helpers/swap.bash
 source "$LKM_ROOT/tests/helpers/swap.bash"
+# shellcheck source=tests/helpers/state.bash
+source "$LKM_ROOT/tests/helpers/state.bash"
 
 # module_loaded NAME: true while NAME is in /proc/modules.
 module_loaded() {

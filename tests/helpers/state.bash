@@ -20,3 +20,23 @@ machine_state() {
 		done <"$file"
 	done
 }
+
+# thp_madvise_only: transparent huge pages only where a program asks for
+# them (MADV_HUGEPAGE), the current setting kept in THP_WAS for
+# thp_restore; nothing where the kernel has no THP (THP_WAS stays empty).
+# With "always", khugepaged may collapse a stopped program's small pages
+# into a new THP between two readings.
+thp_madvise_only() {
+	local file=/sys/kernel/mm/transparent_hugepage/enabled
+	THP_WAS=""
+	[ -e "$file" ] || return 0
+	read -r THP_WAS <"$file"
+	THP_WAS=${THP_WAS#*[}
+	THP_WAS=${THP_WAS%%]*}
+	echo madvise >"$file"
+}
+
+# thp_restore: put back what thp_madvise_only found.
+thp_restore() {
+	[ -z "${THP_WAS:-}" ] || echo "$THP_WAS" >/sys/kernel/mm/transparent_hugepage/enabled
+}
