@@ -345,7 +345,7 @@ static uint64_t addr_safe(void)
 	}
 }
 
-/* Any address: for reading, or in a child of our own. */
+/* Any address: for reading. */
 static uint64_t addr_any(void)
 {
 	int local;
@@ -840,8 +840,14 @@ static void pm_io(int fdi, bool write)
 		io.pid = pm_pick_pid(fdi, write, &t);
 		io.pad = rndn(12) ? 0 : (uint32_t)rnd() | 1;
 		io.len = pick_len();
-		/* Writes into this process only ever aim at scratch (or at nothing). */
-		io.vaddr = write && t != T_CHILD ? addr_safe() : addr_any();
+		/*
+		 * Writes only ever aim at scratch (or at nothing), here and in a
+		 * child: the child is a fork of us, with scratch at the same
+		 * address. A write anywhere else could land on a child's stack and
+		 * kill it with a fault of its own, and the next call on its pid
+		 * would get ESRCH for a reason the fuzzer did not pick.
+		 */
+		io.vaddr = write ? addr_safe() : addr_any();
 		if (rndn(30) == 0)
 			io.vaddr = ~0ULL - rndn(io.len ? (io.len < PAGE ? io.len : PAGE) : 1);
 		if (r < 15) {
