@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ioctl_fuzz - random and boundary ioctls on the suite's devices, for
- * tests/stress/stress.bats.
+ * tests/stress.bats.
  *
  *   ioctl_fuzz [--seed S] [--calls N] [--seconds S] [--unprivileged] [--device PATH] procmem|dr_doom
  *       N (default 100000) calls, or as many as S seconds allow (then a
@@ -115,11 +115,11 @@ static const char *const cname[C_COUNT] = {
 
 /* What each command documents (README, procmem.h, dr_doom.h and the sources). */
 static unsigned int documented[C_COUNT] = {
-	[C_ATTACH] = B(OK) | B(EFAULT) | B(EINVAL) | B(ESRCH) | B(EBUSY) | B(ENOMEM),
-	[C_V2P] = B(OK) | B(EFAULT) | B(EINVAL) | B(ESRCH),
-	[C_BATCH] = B(OK) | B(EFAULT) | B(EINVAL) | B(ESRCH) | B(ENOMEM),
-	[C_READ] = B(OK) | B(EFAULT) | B(EINVAL) | B(ESRCH) | B(ENOMEM),
-	[C_WRITE] = B(OK) | B(EFAULT) | B(EINVAL) | B(ESRCH) | B(ENOMEM),
+	[C_ATTACH] = B(OK) | B(EFAULT) | B(EINVAL) | B(ESRCH) | B(EPERM) | B(EBUSY) | B(ENOMEM),
+	[C_V2P] = B(OK) | B(EFAULT) | B(EINVAL) | B(ESRCH) | B(EPERM),
+	[C_BATCH] = B(OK) | B(EFAULT) | B(EINVAL) | B(ESRCH) | B(EPERM) | B(ENOMEM),
+	[C_READ] = B(OK) | B(EFAULT) | B(EINVAL) | B(ESRCH) | B(EPERM) | B(ENOMEM),
+	[C_WRITE] = B(OK) | B(EFAULT) | B(EINVAL) | B(ESRCH) | B(EPERM) | B(ENOMEM),
 	[C_PHYS] = B(OK) | B(EFAULT) | B(EINVAL) | B(EPERM),
 	[C_REGISTER] = B(OK) | B(EFAULT) | B(EINVAL) | B(ESRCH) | B(EPERM) | B(ENOSPC) | B(ENOMEM),
 	[C_UNREGISTER] = B(OK) | B(ENOENT),
