@@ -9,10 +9,10 @@
 #
 # The counts come from the environment (tests/run-tests hands LKM_STRESS_*
 # to the VM):
-#   LKM_STRESS_CYCLES          load/unload cycles per module: 1000; 300 on
-#                              a PREEMPT_RT kernel and 100 on the debug
-#                              kernel (see kernel_kind), for time
-#   LKM_STRESS_SECONDS         time limit of one module's cycles (300 s),
+#   LKM_STRESS_CYCLES          load/unload cycles per module: 1000 on 6.12,
+#                              fewer on the other kernels, for time (see
+#                              default_cycles)
+#   LKM_STRESS_SECONDS         time limit of one module's cycles (600 s),
 #                              of one module's parameter strings and of
 #                              one fuzz run (90 s): what stops there is
 #                              noted
@@ -37,9 +37,23 @@ kernel_kind() {
 	fi
 }
 
-declare -gA DEFAULT_CYCLES=([stock]=1000 [rt]=300 [debug]=100)
-CYCLES=${LKM_STRESS_CYCLES:-${DEFAULT_CYCLES[$(kernel_kind)]}}
-CYCLE_SECONDS=${LKM_STRESS_SECONDS:-300}
+# default_cycles: what LKM_STRESS_CYCLES is when not set. 1000 cycles of
+# the 12 modules take 5-9 minutes under TCG (22-53 cycles a second, both
+# vCPUs busy), which make test's 60-minute budget affords once: on the
+# newest generic kernel. The others load the same code through the same
+# loader: 6.1 300, the RT kernels 200, the debug kernel 100.
+default_cycles() {
+	local release
+	read -r release </proc/sys/kernel/osrelease
+	case "$(kernel_kind)" in
+	debug) echo 100 ;;
+	rt) echo 200 ;;
+	*) case "$release" in 6.1.*) echo 300 ;; *) echo 1000 ;; esac ;;
+	esac
+}
+
+CYCLES=${LKM_STRESS_CYCLES:-$(default_cycles)}
+CYCLE_SECONDS=${LKM_STRESS_SECONDS:-600}
 FUZZ_SECONDS=${LKM_STRESS_SECONDS:-90}
 PARAMS=${LKM_STRESS_PARAMS:-200}
 IOCTLS=${LKM_STRESS_IOCTLS:-100000}
@@ -224,6 +238,15 @@ suite_modules() {
 		sleep 1
 	done
 	note "$total cycles; Slab $slab_before KiB before, $(slab_kib) KiB after; caches grown by more than $SLAB_SLACK objects: ${GROWN[*]:-none}"
+	# KASAN keeps freed objects in its quarantine, where they still count
+	# as active (after 1200 cycles: kernfs_node_cache +30 000, kmalloc-16
+	# +26 000), and kmemleak's own caches grow with what it tracks. There
+	# the leak check is kmemleak's, which tests/run-suite runs after this
+	# file.
+	if [ "$(kernel_kind)" = debug ]; then
+		note "the debug kernel: slab counts not compared (KASAN's quarantine); kmemleak checks instead"
+		return 0
+	fi
 	assert_equal "${GROWN[*]:-none}" none
 }
 

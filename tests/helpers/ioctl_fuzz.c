@@ -874,7 +874,7 @@ static void pm_io(int fdi, bool write)
 		allowed = B(OK) | B(EFAULT) | B(ENOMEM);
 	/* Without privileges, another process's bytes must never arrive. */
 	if (!pm.priv && !write && allowed == B(EPERM) && io.buf >= (uintptr_t)scratch &&
-	    io.buf + 8 <= (uintptr_t)guard) {
+	    io.buf <= (uintptr_t)guard - sizeof(sentinel)) {
 		memset(sentinel, 0xa7, sizeof(sentinel));
 		memcpy((void *)(uintptr_t)io.buf, sentinel, sizeof(sentinel));
 		check_sentinel = true;
