@@ -8,7 +8,35 @@
 
 load helpers/common
 
-THREAD_SIZE=16384 # x86_64 without KASAN
+# kernel_stack_kib: /proc/meminfo's KernelStack, with the per-CPU counter
+# deltas folded in first (vm.stat_refresh), so that it is exact.
+kernel_stack_kib() {
+	local key value
+	echo 1 >/proc/sys/vm/stat_refresh
+	while read -r key value _; do
+		[ "$key" != KernelStack: ] || { echo "$value"; return 0; }
+	done </proc/meminfo
+	return 1
+}
+
+# THREAD_SIZE differs by architecture and configuration (x86_64 and arm64
+# have 16 KiB, KASAN doubles it): the kernel accounts THREAD_SIZE in
+# KernelStack for every task, so 64 new threads tell it. The result is
+# rounded to a power of two: a kernel thread may come or go meanwhile.
+setup_file() {
+	local before after per
+	before=$(kernel_stack_kib)
+	start_helper threads 64
+	after=$(kernel_stack_kib)
+	kill_helpers
+	per=$(((after - before) * 1024 / 64))
+	THREAD_SIZE=4096
+	while [ $((THREAD_SIZE * 3 / 2)) -lt "$per" ]; do
+		THREAD_SIZE=$((THREAD_SIZE * 2))
+	done
+	echo "# THREAD_SIZE $THREAD_SIZE: KernelStack $before -> $after KiB with 64 more threads" >&3
+	export THREAD_SIZE
+}
 
 setup() {
 	KO=$MODULES/ksp/lkm3.ko
