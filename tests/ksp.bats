@@ -27,9 +27,14 @@ setup_file() {
 	local before after per
 	before=$(kernel_stack_kib)
 	start_helper threads 64
+	grep -qx ready "$HELPER_OUT" || { cat "$HELPER_OUT" >&2; return 1; }
 	after=$(kernel_stack_kib)
 	kill_helpers
 	per=$(((after - before) * 1024 / 64))
+	if [ "$per" -lt 6144 ] || [ "$per" -gt 98304 ]; then
+		echo "KernelStack grew by $((after - before)) KiB with 64 threads: no THREAD_SIZE from that" >&2
+		return 1
+	fi
 	THREAD_SIZE=4096
 	while [ $((THREAD_SIZE * 3 / 2)) -lt "$per" ]; do
 		THREAD_SIZE=$((THREAD_SIZE * 2))

@@ -1562,7 +1562,7 @@ static int churn_main(int argc, char **argv)
 		 * ESRCH only, once the child was reaped; otherwise it may exit
 		 * during the load. lkm2 takes no pid: it answers for every process.
 		 */
-		bad = (got && got != ESRCH) || (takes_pid && was_reaped && !got) || un ||
+		bad = (got && (!takes_pid || got != ESRCH)) || (takes_pid && was_reaped && !got) || un ||
 		      c.own + c.parse != (got ? 1 : 0) || after.own || after.parse ||
 		      c.lost || after.lost;
 		if (bad) {
