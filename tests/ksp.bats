@@ -11,12 +11,8 @@ load helpers/common
 # kernel_stack_kib: /proc/meminfo's KernelStack, with the per-CPU counter
 # deltas folded in first (vm.stat_refresh), so that it is exact.
 kernel_stack_kib() {
-	local key value
 	echo 1 >/proc/sys/vm/stat_refresh
-	while read -r key value _; do
-		[ "$key" != KernelStack: ] || { echo "$value"; return 0; }
-	done </proc/meminfo
-	return 1
+	meminfo_kib KernelStack
 }
 
 # THREAD_SIZE differs by architecture and configuration (x86_64 and arm64

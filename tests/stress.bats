@@ -143,15 +143,6 @@ slab_grown() {
 	done
 }
 
-# slab_kib: the Slab line of /proc/meminfo, in KiB.
-slab_kib() {
-	local key value rest
-	while read -r key value rest; do
-		[ "$key" != Slab: ] || { echo "$value"; return 0; }
-	done </proc/meminfo
-	return 1
-}
-
 # in_parallel DIR FUNCTION: FUNCTION KO NAME for every module at once, each
 # with its output in DIR/NAME; waits for all. STATUS[NAME] is each one's
 # exit status. Loads of different modules do not interfere, and waiting
@@ -216,7 +207,7 @@ suite_modules() {
 	# shellcheck disable=SC2034 # filled and read through namerefs
 	local -A slab=()
 	before=$(module_list)
-	slab_before=$(slab_kib)
+	slab_before=$(meminfo_kib Slab)
 	slab_snapshot slab
 	in_parallel "$BATS_TEST_TMPDIR/cycles" cycle_one
 	for name in "${NAMES[@]}"; do
@@ -243,7 +234,7 @@ suite_modules() {
 		[ ${#GROWN[@]} -gt 0 ] || break
 		sleep 1
 	done
-	note "$total cycles; Slab $slab_before KiB before, $(slab_kib) KiB after; caches grown by more than $SLAB_SLACK objects: ${GROWN[*]:-none}"
+	note "$total cycles; Slab $slab_before KiB before, $(meminfo_kib Slab) KiB after; caches grown past their slack (at least $SLAB_SLACK objects, or four slabs): ${GROWN[*]:-none}"
 	# KASAN keeps freed objects in its quarantine, where they still count
 	# as active (after 1200 cycles: kernfs_node_cache +30 000, kmalloc-16
 	# +26 000), and kmemleak's own caches grow with what it tracks. There
