@@ -37,6 +37,34 @@ VERSION := $(strip $(file <VERSION))
 # debug kernel's name is resolved below: make test, bench and plot ask.
 KVER_GIVEN := $(filter command line environment,$(origin KVER))
 
+# arm64 (README, "arm64"): ARCH=arm64, or KVER= an arm64 release, builds
+# with the cross compiler against Debian's arm64 headers, unpacked by
+# scripts/arm64-kernels into a cache outside the clone (scripts/deps arm64
+# fetches them). Modules land in build/<release>/ as for x86, the helpers
+# and user programs in build/arm64/ (they are not copied next to the
+# sources, where the x86 ones are).
+ifneq ($(filter %-arm64,$(KVER)),)
+ARCH := arm64
+endif
+ifeq ($(ARCH),arm64)
+export ARCH
+CROSS_COMPILE ?= aarch64-linux-gnu-
+export CROSS_COMPILE
+ifndef KDIR
+KVER ?= $(firstword $(shell scripts/arm64-kernels list))
+KDIR = $(shell scripts/arm64-kernels dir $(KVER))/usr/src/linux-headers-$(KVER)
+endif
+ARCH_OUT := build/arm64
+# Static: the guest's root has a libc, but a static helper needs nothing
+# of it, and libc6-dev-arm64-cross links it here.
+USER_CC := $(CROSS_COMPILE)gcc -static
+else ifneq ($(ARCH),)
+ifneq ($(filter-out x86 x86_64,$(ARCH)),)
+$(error ARCH=$(ARCH): the suite builds for x86 (the default) and arm64)
+endif
+endif
+USER_CC ?= $(CC)
+
 # Recursive on purpose: the kernel is looked up when first used, which is
 # after scripts/deps has run for the targets that install it.
 ifdef KDIR
@@ -61,13 +89,17 @@ endif
 endif
 OUT = build/$(KVER)
 
-HELPERS := $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
+HELPERS := $(patsubst tests/helpers/%.c,$(if $(ARCH_OUT),$(ARCH_OUT)/helpers,build/helpers)/%,$(wildcard tests/helpers/*.c))
 
 # User programs that belong to a module directory: DIR/NAME.c is built to
 # DIR/NAME, next to the module, with that directory's headers (its uapi
 # header) in reach. A module directory adds its programs here.
 PROGRAMS := ioctl/memtool ioctl/spock_target
 PROGRAMS += signal/control_station signal/soldier signal/doom_bench
+PROGRAM_SOURCES := $(PROGRAMS)
+ifneq ($(ARCH_OUT),)
+PROGRAMS := $(addprefix $(ARCH_OUT)/programs/,$(PROGRAMS))
+endif
 
 # make test runs only the kernel named on the command line, else them all.
 ifneq ($(KVER_GIVEN),)
@@ -78,8 +110,12 @@ endif
 .PHONY: install install-modules install-programs uninstall dkms-source dkms.conf
 
 all: modules programs
+ifeq ($(ARCH_OUT),)
 	@for d in $(MODULE_DIRS); do cp -p $(OUT)/$$d/*.ko $$d/; done
 	@echo "Built for $(KVER):" $(foreach d,$(MODULE_DIRS),$(d)/*.ko)
+else
+	@echo "Built for $(KVER) ($(ARCH)):" $(foreach d,$(MODULE_DIRS),$(OUT)/$(d)/*.ko) $(PROGRAMS)
+endif
 
 check-kdir:
 	@if [ -n "$(DEBUG_KERNEL)" ]; then \
@@ -113,12 +149,22 @@ helpers: $(HELPERS)
 
 build/helpers/%: tests/helpers/%.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -I. -o $@ $<
+	$(USER_CC) -O2 -g -Wall -Wextra -Werror -pthread -I. -o $@ $<
+
+build/arm64/helpers/%: tests/helpers/%.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(USER_CC) -O2 -g -Wall -Wextra -Werror -pthread -I. -o $@ $<
 
 programs: $(PROGRAMS)
 
+ifeq ($(ARCH_OUT),)
 $(PROGRAMS): %: %.c $(wildcard */*.h)
-	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -I$(dir $@) -o $@ $<
+	$(USER_CC) -O2 -g -Wall -Wextra -Werror -pthread -I$(dir $@) -o $@ $<
+else
+$(PROGRAMS): $(ARCH_OUT)/programs/%: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(USER_CC) -O2 -g -Wall -Wextra -Werror -pthread -I$(dir $<) -o $@ $<
+endif
 
 test:
 	@scripts/deps build test $(if $(DEBUG_KERNEL),debug)
@@ -188,7 +234,7 @@ lint:
 # names the same extra/lkm/DIR (scripts/dkms-conf).
 PREFIX ?= /usr/local
 INSTALL_MOD_DIR ?= extra/lkm
-INSTALL_PROGRAMS := ioctl/memtool signal/control_station signal/soldier
+INSTALL_PROGRAMS := $(addprefix $(if $(ARCH_OUT),$(ARCH_OUT)/programs/),ioctl/memtool signal/control_station signal/soldier)
 # Kbuild runs in $(KDIR), so the staging root is made absolute.
 DEST = $(abspath $(DESTDIR))
 MODLIB = $(DEST)/lib/modules/$(KVER)
@@ -240,7 +286,7 @@ uninstall:
 # .ko files, no git, no user programs.
 DKMS_SOURCES = VERSION dkms.conf Makefile Kbuild \
 	scripts/module-dirs scripts/modules scripts/kernels $(wildcard include/*.h) \
-	$(filter-out $(addsuffix .c,$(PROGRAMS)), \
+	$(filter-out $(addsuffix .c,$(PROGRAM_SOURCES)), \
 		$(foreach d,$(MODULE_DIRS),$(wildcard $(d)/Kbuild $(d)/*.c $(d)/*.h)))
 DKMS_SOURCE_DIR = $(DEST)/usr/src/lkm-$(VERSION)
 
@@ -255,4 +301,4 @@ dkms.conf:
 
 clean:
 	rm -rf build
-	rm -f $(foreach d,$(MODULE_DIRS),$(d)/*.ko) $(PROGRAMS)
+	rm -f $(foreach d,$(MODULE_DIRS),$(d)/*.ko) $(PROGRAM_SOURCES)
