@@ -101,9 +101,13 @@ ifneq ($(ARCH_OUT),)
 PROGRAMS := $(addprefix $(ARCH_OUT)/programs/,$(PROGRAMS))
 endif
 
-# make test runs only the kernel named on the command line, else them all.
+# make test runs only the kernel named on the command line, else them all
+# (scripts/kernels test: x86's, then arm64's as LKM_TEST_ARM64 says);
+# ARCH=arm64 alone: every arm64 kernel.
 ifneq ($(KVER_GIVEN),)
 TEST_KERNELS = $(KVER)
+else ifeq ($(ARCH),arm64)
+TEST_KERNELS = $(shell scripts/kernels arm64)
 endif
 
 .PHONY: all modules programs helpers check-kdir test test-host demo demo-vm readme readme-vm bench bench-vm plot plot-vm lint clean
@@ -126,6 +130,9 @@ check-kdir:
 		exit 1; \
 	elif [ -z "$(KVER)" ]; then \
 		echo "No kernel headers are installed: run scripts/deps build (or apt-get install linux-headers-amd64)." >&2; \
+		exit 1; \
+	elif [ "$(ARCH)" = arm64 ] && [ ! -d "$(KDIR)" ]; then \
+		echo "No arm64 headers for $(KVER) in $(KDIR): run scripts/deps arm64 (it fetches them into a cache)." >&2; \
 		exit 1; \
 	elif [ ! -d "$(KDIR)" ]; then \
 		echo "No kernel headers for $(KVER) in $(KDIR): install linux-headers-$(KVER), or pick another kernel with KVER= or KDIR=." >&2; \
@@ -167,7 +174,7 @@ $(PROGRAMS): $(ARCH_OUT)/programs/%: %.c $(wildcard */*.h)
 endif
 
 test:
-	@scripts/deps build test $(if $(DEBUG_KERNEL),debug)
+	@scripts/deps build test arm64 $(if $(DEBUG_KERNEL),debug)
 	@tests/run-tests $(addprefix --kernel ,$(TEST_KERNELS)) $(TESTS)
 
 test-host:
@@ -177,7 +184,7 @@ test-host:
 # looked up after scripts/deps has installed the kernels: on a fresh
 # machine it is empty when this recipe starts.
 demo:
-	@scripts/deps build test
+	@scripts/deps build test $(if $(ARCH_OUT),arm64)
 	@$(MAKE) --no-print-directory -s modules programs helpers
 	@$(MAKE) --no-print-directory demo-vm
 

@@ -35,7 +35,7 @@ teardown_file() {
 }
 
 setup() {
-	MEMTOOL=$LKM_ROOT/ioctl/memtool
+	MEMTOOL=$PROGRAMS/ioctl/memtool
 }
 
 teardown() {

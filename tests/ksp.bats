@@ -8,7 +8,13 @@
 
 load helpers/common
 
-THREAD_SIZE=16384 # x86_64 without KASAN
+# THREAD_SIZE: 16 KiB on x86_64 without KASAN; on arm64 16 KiB or one page,
+# whichever is larger (THREAD_SHIFT), also without KASAN. Debian's kernels
+# have no KASAN; the page size is the guest's.
+case "$(uname -m)" in
+aarch64) THREAD_SIZE=$((PAGE_SIZE > 16384 ? PAGE_SIZE : 16384)) ;;
+*) THREAD_SIZE=16384 ;;
+esac
 
 setup() {
 	KO=$MODULES/ksp/lkm3.ko
