@@ -17,6 +17,12 @@
  * huge pages), or is empty. An entry that is not present may still say
  * where the page went: swapped out, being migrated, and a few rarer cases.
  *
+ * arm64 (Debian's kernels: 4 KiB pages, 48-bit addresses) has four levels,
+ * the P4D folded; PMD and PUD block mappings are leaves as on x86, and its
+ * own PROT_NONE and swap encodings are read through the same helpers
+ * (pte_present(), pte_protnone(), pte_to_swp_entry()). A contiguous-bit
+ * PTE is a present PTE with its own frame.
+ *
  * Each level is read once and the next one is indexed from that copy
  * (p?d_offset_lockless), so the walk cannot mix two states of the tables;
  * the one entry read again is the PMD above a PTE table, to check under RCU
