@@ -5,7 +5,10 @@
 #                                   KVER=debug: the debug kernel
 #                                   (scripts/debug-kernel builds it)
 #   make test [KVER=...] [TESTS="a.bats b.bats"]
-#                                   bats in a throwaway VM, per kernel
+#                                   bats in a throwaway VM, per kernel:
+#                                   by default the stock kernels and the
+#                                   debug kernel, two at a time
+#                                   (LKM_TEST_JOBS, LKM_TEST_DEBUG=0)
 #   make test-host [TESTS=...]      the same bats files on this machine
 #   make demo                       load every module in a VM, show its log
 #   make bench [KVER=...]           every DIR/bench.sh in a VM: figures
@@ -173,8 +176,12 @@ $(PROGRAMS): $(ARCH_OUT)/programs/%: %.c $(wildcard */*.h)
 	$(USER_CC) -O2 -g -Wall -Wextra -Werror -pthread -I$(dir $<) -o $@ $<
 endif
 
+# The debug kernel's build needs packages of its own: when it is the kernel
+# named, or in the full matrix (unless LKM_TEST_DEBUG=0 leaves it out).
+TEST_DEBUG = $(if $(DEBUG_KERNEL),debug,$(if $(KVER_GIVEN),,$(if $(filter 0,$(LKM_TEST_DEBUG)),,debug)))
+
 test:
-	@scripts/deps build test arm64 $(if $(DEBUG_KERNEL),debug)
+	@scripts/deps build test arm64 $(TEST_DEBUG)
 	@tests/run-tests $(addprefix --kernel ,$(TEST_KERNELS)) $(TESTS)
 
 test-host:

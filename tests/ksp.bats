@@ -8,13 +8,36 @@
 
 load helpers/common
 
-# THREAD_SIZE: 16 KiB on x86_64 without KASAN; on arm64 16 KiB or one page,
-# whichever is larger (THREAD_SHIFT), also without KASAN. Debian's kernels
-# have no KASAN; the page size is the guest's.
-case "$(uname -m)" in
-aarch64) THREAD_SIZE=$((PAGE_SIZE > 16384 ? PAGE_SIZE : 16384)) ;;
-*) THREAD_SIZE=16384 ;;
-esac
+# kernel_stack_kib: /proc/meminfo's KernelStack, with the per-CPU counter
+# deltas folded in first (vm.stat_refresh), so that it is exact.
+kernel_stack_kib() {
+	echo 1 >/proc/sys/vm/stat_refresh
+	meminfo_kib KernelStack
+}
+
+# THREAD_SIZE differs by architecture and configuration (x86_64 and arm64
+# have 16 KiB, KASAN doubles it): the kernel accounts THREAD_SIZE in
+# KernelStack for every task, so 64 new threads tell it. The result is
+# rounded to a power of two: a kernel thread may come or go meanwhile.
+setup_file() {
+	local before after per
+	before=$(kernel_stack_kib)
+	start_helper threads 64
+	grep -qx ready "$HELPER_OUT" || { cat "$HELPER_OUT" >&2; return 1; }
+	after=$(kernel_stack_kib)
+	kill_helpers
+	per=$(((after - before) * 1024 / 64))
+	if [ "$per" -lt 6144 ] || [ "$per" -gt 98304 ]; then
+		echo "KernelStack grew by $((after - before)) KiB with 64 threads: no THREAD_SIZE from that" >&2
+		return 1
+	fi
+	THREAD_SIZE=4096
+	while [ $((THREAD_SIZE * 3 / 2)) -lt "$per" ]; do
+		THREAD_SIZE=$((THREAD_SIZE * 2))
+	done
+	echo "# THREAD_SIZE $THREAD_SIZE: KernelStack $before -> $after KiB with 64 more threads" >&3
+	export THREAD_SIZE
+}
 
 setup() {
 	KO=$MODULES/ksp/lkm3.ko

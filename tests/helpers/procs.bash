@@ -98,13 +98,24 @@ wait_state() {
 	done
 }
 
-# status_kib PID FIELD: the number on FIELD's line of /proc/PID/status.
-status_kib() {
+# file_field FILE FIELD: the number on FIELD's line of FILE, a /proc file
+# of "FIELD: N [kB]" lines.
+file_field() {
 	local key value
 	while read -r key value _; do
 		[ "$key" != "$2:" ] || { echo "$value"; return 0; }
-	done <"/proc/$1/status"
+	done <"$1"
 	return 1
+}
+
+# status_kib PID FIELD: the number on FIELD's line of /proc/PID/status.
+status_kib() {
+	file_field "/proc/$1/status" "$2"
+}
+
+# meminfo_kib FIELD: the number on FIELD's line of /proc/meminfo.
+meminfo_kib() {
+	file_field /proc/meminfo "$1"
 }
 
 # memphase_next PID N: let tests/helpers/memphase go on to its stop N.

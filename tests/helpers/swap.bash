@@ -11,9 +11,12 @@
 swap_on() {
 	SWAP="" SWAP_ZRAM_LOADED=""
 	grep -q '^/' /proc/swaps && return 0
-	# zram goes away again if it was loaded for us.
-	[ -d /sys/module/zram ] || SWAP_ZRAM_LOADED=1
+	# zram goes away again if it was loaded for us: a module that was not
+	# there before and has an initstate after (a built-in one has none).
+	local was_loaded=1
+	[ -e /sys/module/zram/initstate ] || was_loaded=""
 	modprobe zram || return 0
+	[ -n "$was_loaded" ] || [ ! -e /sys/module/zram/initstate ] || SWAP_ZRAM_LOADED=1
 	local n=0
 	# zram0, or a new one when zram0 is taken.
 	[ "$(</sys/block/zram0/disksize)" = 0 ] || read -r n </sys/class/zram-control/hot_add
