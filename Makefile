@@ -113,7 +113,7 @@ else ifeq ($(ARCH),arm64)
 TEST_KERNELS = $(shell scripts/kernels arm64)
 endif
 
-.PHONY: all modules programs helpers check-kdir test test-host demo demo-vm readme readme-vm bench bench-vm plot plot-vm lint clean
+.PHONY: all modules programs helpers check-kdir test test-vm test-host demo demo-vm readme readme-vm bench bench-vm plot plot-vm lint clean
 .PHONY: install install-modules install-programs uninstall dkms-source dkms.conf
 
 all: modules programs
@@ -157,11 +157,11 @@ modules: check-kdir
 
 helpers: $(HELPERS)
 
-build/helpers/%: tests/helpers/%.c $(wildcard */*.h)
+build/helpers/%: tests/helpers/%.c $(wildcard */*.h tests/helpers/*.h)
 	@mkdir -p $(dir $@)
 	$(USER_CC) -O2 -g -Wall -Wextra -Werror -pthread -I. -o $@ $<
 
-build/arm64/helpers/%: tests/helpers/%.c $(wildcard */*.h)
+build/arm64/helpers/%: tests/helpers/%.c $(wildcard */*.h tests/helpers/*.h)
 	@mkdir -p $(dir $@)
 	$(USER_CC) -O2 -g -Wall -Wextra -Werror -pthread -I. -o $@ $<
 
@@ -178,10 +178,23 @@ endif
 
 # The debug kernel's build needs packages of its own: when it is the kernel
 # named, or in the full matrix (unless LKM_TEST_DEBUG=0 leaves it out).
-TEST_DEBUG = $(if $(DEBUG_KERNEL),debug,$(if $(KVER_GIVEN),,$(if $(filter 0,$(LKM_TEST_DEBUG)),,debug)))
+TEST_DEBUG = $(if $(DEBUG_KERNEL),debug,$(if $(KVER_GIVEN)$(ARCH_OUT),,$(if $(filter 0,$(LKM_TEST_DEBUG)),,debug)))
 
+# arm64's packages and kernels likewise: when an arm64 kernel is named, for
+# ARCH=arm64, or in the full matrix unless LKM_TEST_ARM64=none leaves
+# them out.
+TEST_ARM64 = $(if $(ARCH_OUT),arm64,$(if $(KVER_GIVEN),,$(if $(filter none 0,$(LKM_TEST_ARM64)),,arm64)))
+
+# As for demo (below): the kernels are looked up in a make of its own,
+# after scripts/deps has installed and fetched them.
 test:
-	@scripts/deps build test arm64 $(TEST_DEBUG)
+	@scripts/deps build test $(TEST_ARM64) $(TEST_DEBUG)
+	@$(MAKE) --no-print-directory test-vm
+
+test-vm:
+	@if [ "$(ARCH)" = arm64 ] && [ -z "$(TEST_KERNELS)" ]; then \
+		echo "make test ARCH=arm64: no arm64 kernel in the cache: run scripts/deps arm64" >&2; exit 1; \
+	fi
 	@tests/run-tests $(addprefix --kernel ,$(TEST_KERNELS)) $(TESTS)
 
 test-host:
