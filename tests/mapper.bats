@@ -123,39 +123,57 @@ anon_huge_of() {
 	done <"/proc/$TARGET_PID/smaps"
 }
 
-# paging_levels: how many levels of page table translate a user address
-# here, from where user space ends (tests/helpers/uspace_top) and the page
-# size: 4 for 47 bits (x86_64) or 48 (arm64) with 4 KiB pages, 5 for 56
-# (x86 with la57) or 52 (arm64 with LPA2, as Debian's 6.12 on a CPU that
-# has it: QEMU's "max" does). Each level resolves page_shift - 3 bits.
-paging_levels() {
-	local top shift=12 bits=0
+# paging_geometry: how user addresses are translated here, from where user
+# space ends (tests/helpers/uspace_top) and the page size: VA_BITS, 47 on
+# x86_64 (56 with la57), 48 on arm64 (52 with LPA2, as Debian's 6.12 on a
+# CPU that has it: QEMU's "max" does); PAGE_SHIFT; LEVELS, 4 or 5, each
+# resolving PAGE_SHIFT - 3 bits, the top one what is left (TOP_BITS).
+paging_geometry() {
+	local top
 	top=$("$HELPERS/uspace_top") || return 1
-	while [ $((1 << shift)) -lt "$PAGE_SIZE" ]; do shift=$((shift + 1)); done
-	while [ $((top - 1 >> bits)) -gt 0 ]; do bits=$((bits + 1)); done
-	# (bits - shift) / (shift - 3), rounded up
-	echo $(((bits - shift + (shift - 3) - 1) / (shift - 3)))
+	PAGE_SHIFT=12 VA_BITS=0
+	while [ $((1 << PAGE_SHIFT)) -lt "$PAGE_SIZE" ]; do PAGE_SHIFT=$((PAGE_SHIFT + 1)); done
+	while [ $((top - 1 >> VA_BITS)) -gt 0 ]; do VA_BITS=$((VA_BITS + 1)); done
+	local per=$((PAGE_SHIFT - 3))
+	LEVELS=$(((VA_BITS - PAGE_SHIFT + per - 1) / per))
+	TOP_BITS=$((VA_BITS - PAGE_SHIFT - (LEVELS - 1) * per))
 }
 
-@test "mapper: the walk logs every level, the P4D folded unless there are five" {
-	local levels
-	levels=$(paging_levels)
+# assert_entry_index N LEVEL [BITS]: line N shows the entry that ADDR
+# indexes in a table of LEVEL (0 the PTE table, 1 the PMD...) of 2^BITS
+# entries (default PAGE_SHIFT - 3): its offset in its table, which is
+# aligned to its size, is the index times 8 bytes.
+assert_entry_index() {
+	local bits=${3:-$((PAGE_SHIFT - 3))} entry level=${lines[$1]#lkm4: }
+	[[ "$level" =~ entry\ at\ 0x([0-9a-f]+)\ = ]] || fail "no entry address in: ${lines[$1]}"
+	entry=$((16#${BASH_REMATCH[1]}))
+	assert_equal "${level%%:*}: index $(((entry & ((8 << bits) - 1)) / 8))" \
+		"${level%%:*}: index $(((ADDR >> (PAGE_SHIFT + $2 * (PAGE_SHIFT - 3))) & ((1 << bits) - 1)))"
+}
+
+@test "mapper: the walk logs every level, each at ADDR's index, the P4D folded unless there are five" {
+	paging_geometry
 	target_addr anon
 	translate "$ADDR"
-	note "$levels levels of page table"
+	note "$LEVELS levels of page table, $VA_BITS-bit user addresses"
 	assert_line --index 0 "lkm4: Pid: $TARGET_PID Address: $ADDR"
 	assert_line --index 1 "lkm4: Task: mapper_target"
 	assert_line --index 2 --regexp '^lkm4: VMA: 0x[0-9a-f]+-0x[0-9a-f]+ rw-p anonymous$'
 	assert_line --index 3 --regexp '^lkm4: Page Global Directory: entry at 0x[0-9a-f]{16} = 0x[0-9a-f]{16}$'
-	if [ "$levels" = 5 ]; then
+	assert_entry_index 3 $((LEVELS - 1)) "$TOP_BITS"
+	if [ "$LEVELS" = 5 ]; then
 		assert_line --index 4 --regexp '^lkm4: P4D: entry at 0x[0-9a-f]{16} = 0x[0-9a-f]{16}$'
+		assert_entry_index 4 3
 	else
-		assert_equal "$levels" 4
+		assert_equal "$LEVELS" 4
 		assert_line --index 4 "lkm4: P4D: folded into the Page Global Directory (4-level paging)"
 	fi
 	assert_line --index 5 --regexp '^lkm4: Page Upper Directory: entry at 0x[0-9a-f]{16} = 0x[0-9a-f]{16}$'
+	assert_entry_index 5 2
 	assert_line --index 6 --regexp '^lkm4: Page Middle Directory: entry at 0x[0-9a-f]{16} = 0x[0-9a-f]{16}$'
+	assert_entry_index 6 1
 	assert_line --index 7 --regexp '^lkm4: Page Table Entry: entry at 0x[0-9a-f]{16} = 0x[0-9a-f]{16}$'
+	assert_entry_index 7 0
 	assert_line --index 8 "lkm4: The address $ADDR is valid"
 	assert_line --index 12 "lkm4: unloaded"
 }
