@@ -40,6 +40,34 @@ VERSION := $(strip $(file <VERSION))
 # debug kernel's name is resolved below: make test, bench and plot ask.
 KVER_GIVEN := $(filter command line environment,$(origin KVER))
 
+# arm64 (README, "arm64"): ARCH=arm64, or KVER= an arm64 release, builds
+# with the cross compiler against Debian's arm64 headers, unpacked by
+# scripts/arm64-kernels into a cache outside the clone (scripts/deps arm64
+# fetches them). Modules land in build/<release>/ as for x86, the helpers
+# and user programs in build/arm64/ (they are not copied next to the
+# sources, where the x86 ones are).
+ifneq ($(filter %-arm64,$(KVER)),)
+ARCH := arm64
+endif
+ifeq ($(ARCH),arm64)
+export ARCH
+CROSS_COMPILE ?= aarch64-linux-gnu-
+export CROSS_COMPILE
+ifndef KDIR
+KVER ?= $(firstword $(shell scripts/arm64-kernels list))
+KDIR = $(shell scripts/arm64-kernels dir $(KVER))/usr/src/linux-headers-$(KVER)
+endif
+ARCH_OUT := build/arm64
+# Static: the guest's root has a libc, but a static helper needs nothing
+# of it, and libc6-dev-arm64-cross links it here.
+USER_CC := $(CROSS_COMPILE)gcc -static
+else ifneq ($(ARCH),)
+ifneq ($(filter-out x86 x86_64,$(ARCH)),)
+$(error ARCH=$(ARCH): the suite builds for x86 (the default) and arm64)
+endif
+endif
+USER_CC ?= $(CC)
+
 # Recursive on purpose: the kernel is looked up when first used, which is
 # after scripts/deps has run for the targets that install it.
 ifdef KDIR
@@ -64,25 +92,37 @@ endif
 endif
 OUT = build/$(KVER)
 
-HELPERS := $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
+HELPERS := $(patsubst tests/helpers/%.c,$(if $(ARCH_OUT),$(ARCH_OUT)/helpers,build/helpers)/%,$(wildcard tests/helpers/*.c))
 
 # User programs that belong to a module directory: DIR/NAME.c is built to
 # DIR/NAME, next to the module, with that directory's headers (its uapi
 # header) in reach. A module directory adds its programs here.
 PROGRAMS := ioctl/memtool ioctl/spock_target
 PROGRAMS += signal/control_station signal/soldier signal/doom_bench
-
-# make test runs only the kernel named on the command line, else them all.
-ifneq ($(KVER_GIVEN),)
-TEST_KERNELS = $(KVER)
+PROGRAM_SOURCES := $(PROGRAMS)
+ifneq ($(ARCH_OUT),)
+PROGRAMS := $(addprefix $(ARCH_OUT)/programs/,$(PROGRAMS))
 endif
 
-.PHONY: all modules programs helpers check-kdir test test-host demo demo-vm readme readme-vm bench bench-vm plot plot-vm lint clean
+# make test runs only the kernel named on the command line, else them all
+# (scripts/kernels test: x86's, then arm64's as LKM_TEST_ARM64 says);
+# ARCH=arm64 alone: every arm64 kernel.
+ifneq ($(KVER_GIVEN),)
+TEST_KERNELS = $(KVER)
+else ifeq ($(ARCH),arm64)
+TEST_KERNELS = $(shell scripts/kernels arm64)
+endif
+
+.PHONY: all modules programs helpers check-kdir test test-vm test-host demo demo-vm readme readme-vm bench bench-vm plot plot-vm lint clean
 .PHONY: install install-modules install-programs uninstall dkms-source dkms.conf
 
 all: modules programs
+ifeq ($(ARCH_OUT),)
 	@for d in $(MODULE_DIRS); do cp -p $(OUT)/$$d/*.ko $$d/; done
 	@echo "Built for $(KVER):" $(foreach d,$(MODULE_DIRS),$(d)/*.ko)
+else
+	@echo "Built for $(KVER) ($(ARCH)):" $(foreach d,$(MODULE_DIRS),$(OUT)/$(d)/*.ko) $(PROGRAMS)
+endif
 
 check-kdir:
 	@if [ -n "$(DEBUG_KERNEL)" ]; then \
@@ -93,6 +133,9 @@ check-kdir:
 		exit 1; \
 	elif [ -z "$(KVER)" ]; then \
 		echo "No kernel headers are installed: run scripts/deps build (or apt-get install linux-headers-amd64)." >&2; \
+		exit 1; \
+	elif [ "$(ARCH)" = arm64 ] && [ ! -d "$(KDIR)" ]; then \
+		echo "No arm64 headers for $(KVER) in $(KDIR): run scripts/deps arm64 (it fetches them into a cache)." >&2; \
 		exit 1; \
 	elif [ ! -d "$(KDIR)" ]; then \
 		echo "No kernel headers for $(KVER) in $(KDIR): install linux-headers-$(KVER), or pick another kernel with KVER= or KDIR=." >&2; \
@@ -114,21 +157,44 @@ modules: check-kdir
 
 helpers: $(HELPERS)
 
-build/helpers/%: tests/helpers/%.c $(wildcard */*.h)
+build/helpers/%: tests/helpers/%.c $(wildcard */*.h tests/helpers/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -I. -o $@ $<
+	$(USER_CC) -O2 -g -Wall -Wextra -Werror -pthread -I. -o $@ $<
+
+build/arm64/helpers/%: tests/helpers/%.c $(wildcard */*.h tests/helpers/*.h)
+	@mkdir -p $(dir $@)
+	$(USER_CC) -O2 -g -Wall -Wextra -Werror -pthread -I. -o $@ $<
 
 programs: $(PROGRAMS)
 
+ifeq ($(ARCH_OUT),)
 $(PROGRAMS): %: %.c $(wildcard */*.h)
-	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -I$(dir $@) -o $@ $<
+	$(USER_CC) -O2 -g -Wall -Wextra -Werror -pthread -I$(dir $@) -o $@ $<
+else
+$(PROGRAMS): $(ARCH_OUT)/programs/%: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(USER_CC) -O2 -g -Wall -Wextra -Werror -pthread -I$(dir $<) -o $@ $<
+endif
 
 # The debug kernel's build needs packages of its own: when it is the kernel
 # named, or in the full matrix (unless LKM_TEST_DEBUG=0 leaves it out).
-TEST_DEBUG = $(if $(DEBUG_KERNEL),debug,$(if $(KVER_GIVEN),,$(if $(filter 0,$(LKM_TEST_DEBUG)),,debug)))
+TEST_DEBUG = $(if $(DEBUG_KERNEL),debug,$(if $(KVER_GIVEN)$(ARCH_OUT),,$(if $(filter 0,$(LKM_TEST_DEBUG)),,debug)))
 
+# arm64's packages and kernels likewise: when an arm64 kernel is named, for
+# ARCH=arm64, or in the full matrix unless LKM_TEST_ARM64=none leaves
+# them out.
+TEST_ARM64 = $(if $(ARCH_OUT),arm64,$(if $(KVER_GIVEN),,$(if $(filter none 0,$(LKM_TEST_ARM64)),,arm64)))
+
+# As for demo (below): the kernels are looked up in a make of its own,
+# after scripts/deps has installed and fetched them.
 test:
-	@scripts/deps build test $(TEST_DEBUG)
+	@scripts/deps build test $(TEST_ARM64) $(TEST_DEBUG)
+	@$(MAKE) --no-print-directory test-vm
+
+test-vm:
+	@if [ "$(ARCH)" = arm64 ] && [ -z "$(TEST_KERNELS)" ]; then \
+		echo "make test ARCH=arm64: no arm64 kernel in the cache: run scripts/deps arm64" >&2; exit 1; \
+	fi
 	@tests/run-tests $(addprefix --kernel ,$(TEST_KERNELS)) $(TESTS)
 
 test-host:
@@ -138,7 +204,7 @@ test-host:
 # looked up after scripts/deps has installed the kernels: on a fresh
 # machine it is empty when this recipe starts.
 demo:
-	@scripts/deps build test
+	@scripts/deps build test $(if $(ARCH_OUT),arm64)
 	@$(MAKE) --no-print-directory -s modules programs helpers
 	@$(MAKE) --no-print-directory demo-vm
 
@@ -195,7 +261,7 @@ lint:
 # names the same extra/lkm/DIR (scripts/dkms-conf).
 PREFIX ?= /usr/local
 INSTALL_MOD_DIR ?= extra/lkm
-INSTALL_PROGRAMS := ioctl/memtool signal/control_station signal/soldier
+INSTALL_PROGRAMS := $(addprefix $(if $(ARCH_OUT),$(ARCH_OUT)/programs/),ioctl/memtool signal/control_station signal/soldier)
 # Kbuild runs in $(KDIR), so the staging root is made absolute.
 DEST = $(abspath $(DESTDIR))
 MODLIB = $(DEST)/lib/modules/$(KVER)
@@ -247,7 +313,7 @@ uninstall:
 # .ko files, no git, no user programs.
 DKMS_SOURCES = VERSION dkms.conf Makefile Kbuild \
 	scripts/module-dirs scripts/modules scripts/kernels $(wildcard include/*.h) \
-	$(filter-out $(addsuffix .c,$(PROGRAMS)), \
+	$(filter-out $(addsuffix .c,$(PROGRAM_SOURCES)), \
 		$(foreach d,$(MODULE_DIRS),$(wildcard $(d)/Kbuild $(d)/*.c $(d)/*.h)))
 DKMS_SOURCE_DIR = $(DEST)/usr/src/lkm-$(VERSION)
 
@@ -262,4 +328,4 @@ dkms.conf:
 
 clean:
 	rm -rf build
-	rm -f $(foreach d,$(MODULE_DIRS),$(d)/*.ko) $(PROGRAMS)
+	rm -f $(foreach d,$(MODULE_DIRS),$(d)/*.ko) $(PROGRAM_SOURCES)

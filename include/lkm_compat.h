@@ -31,8 +31,10 @@ static inline unsigned long lkm_mm_counter(struct mm_struct *mm, int member)
 /*
  * The kernel stack pointer a sleeping task saved at its last context switch
  * (for a task running right now: where it was when it last switched out).
- * Architecture-specific, like the rest of struct thread_struct. The suite
- * is built and tested on x86_64; the arm64 entry is untested.
+ * Architecture-specific, like the rest of struct thread_struct: x86_64
+ * saves it in __switch_to_asm, arm64 in cpu_switch_to (cpu_context, with
+ * the callee-saved registers). The suite builds and tests both
+ * (README, "arm64").
  */
 #if defined(CONFIG_X86)
 #define lkm_saved_kernel_sp(task) ((task)->thread.sp)

@@ -17,6 +17,14 @@
  * huge pages), or is empty. An entry that is not present may still say
  * where the page went: swapped out, being migrated, and a few rarer cases.
  *
+ * arm64 (Debian's kernels: 4 KiB pages) has four levels with 48-bit
+ * addresses (6.1), the P4D folded, and five with 52-bit ones (6.12 with
+ * LPA2, folded back to four at boot on a CPU without it); PMD and PUD
+ * block mappings are leaves as on x86, and its own PROT_NONE and swap
+ * encodings are read through the same helpers
+ * (pte_present(), pte_protnone(), pte_to_swp_entry()). A contiguous-bit
+ * PTE is a present PTE with its own frame.
+ *
  * Each level is read once and the next one is indexed from that copy
  * (p?d_offset_lockless), so the walk cannot mix two states of the tables;
  * the one entry read again is the PMD above a PTE table, to check under RCU
@@ -194,22 +202,28 @@ static inline int lkm_walk(struct mm_struct *mm, struct vm_area_struct *vma,
 
 	pgdp = pgd_offset(mm, va);
 	pgd = READ_ONCE(*pgdp);
-	lkm_show_entry(verbose, "Page Global Directory", pgdp, pgd_val(pgd));
-	if (pgd_none(pgd))
-		return lkm_stop(t, LKM_NOT_PRESENT, "PGD", pgd_val(pgd), PGDIR_SIZE);
-	if (pgd_bad(pgd))
-		return lkm_stop(t, LKM_BAD, "PGD", pgd_val(pgd), PGDIR_SIZE);
-
-	/*
-	 * With 4-level paging the P4D is the PGD entry itself (pgd_none() is
-	 * then always false): an empty one is an empty PGD entry.
-	 */
-	p4dp = p4d_offset_lockless(pgdp, pgd, va);
-	p4d = READ_ONCE(*p4dp);
 	if (folded) {
+		/*
+		 * A folded P4D is the top-level entry itself, and only
+		 * p4d_offset() knows which one it is: where the folding is
+		 * decided at boot (arm64 6.12 built for 52-bit addresses on a
+		 * CPU without LPA2) pgd_offset()'s index is the 5-level one.
+		 * pgd_none() and pgd_bad() are constant false there: an empty
+		 * entry is an empty PGD entry.
+		 */
+		p4dp = p4d_offset_lockless(pgdp, pgd, va);
+		p4d = READ_ONCE(*p4dp);
+		lkm_show_entry(verbose, "Page Global Directory", p4dp, p4d_val(p4d));
 		if (verbose)
 			pr_info("P4D: folded into the Page Global Directory (4-level paging)\n");
 	} else {
+		lkm_show_entry(verbose, "Page Global Directory", pgdp, pgd_val(pgd));
+		if (pgd_none(pgd))
+			return lkm_stop(t, LKM_NOT_PRESENT, "PGD", pgd_val(pgd), PGDIR_SIZE);
+		if (pgd_bad(pgd))
+			return lkm_stop(t, LKM_BAD, "PGD", pgd_val(pgd), PGDIR_SIZE);
+		p4dp = p4d_offset_lockless(pgdp, pgd, va);
+		p4d = READ_ONCE(*p4dp);
 		lkm_show_entry(verbose, "P4D", p4dp, p4d_val(p4d));
 	}
 	if (p4d_none(p4d))

@@ -382,12 +382,13 @@ static void show_page(__u64 vaddr, const struct procmem_page *p)
 {
 	const char *what = p->verdict < ARRAY_SIZE(verdicts) ?
 			   verdicts[p->verdict] : "unknown verdict";
+	unsigned long long page = (unsigned long long)sysconf(_SC_PAGESIZE);
 
 	printf("0x%llx: %s", (unsigned long long)vaddr, what);
 	switch (p->verdict) {
 	case PROCMEM_PRESENT:
 		printf(", physical 0x%llx, PFN 0x%llx, %s",
-		       (unsigned long long)(p->frame * 4096 + (vaddr & 4095)),
+		       (unsigned long long)(p->frame * page + (vaddr & (page - 1))),
 		       (unsigned long long)p->frame, page_size_name(p->page_shift));
 		break;
 	case PROCMEM_SWAPPED:

@@ -13,6 +13,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 old=${1:-0x1701}
 new=${2:-0x74656b}
+# The programs are built next to this script, or for arm64 (make
+# ARCH=arm64, cross-built on an x86 host) under build/arm64/programs/.
+bin=.
+[ "$(uname -m)" != aarch64 ] || [ ! -d build/arm64/programs/ioctl ] || bin=build/arm64/programs
 loaded=0
 if [ ! -e /dev/procmem ]; then
 	ko=build/$(uname -r)/ioctl/procmem.ko
@@ -28,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ioctl/spock_target "$old" >"$out" &
+"$bin/ioctl/spock_target" "$old" >"$out" &
 pid=$!
 tries=200
 until [ -s "$out" ]; do
@@ -41,14 +45,14 @@ done
 read -r _ addr value <"$out"
 echo "spock_target (pid $pid) stores $value at virtual $addr"
 
-v2p=$(ioctl/memtool v2p "$pid" "$addr")
+v2p=$("$bin/ioctl/memtool" v2p "$pid" "$addr")
 echo "\$ memtool v2p $pid $addr"
 echo "$v2p"
 [[ "$v2p" =~ physical\ (0x[0-9a-f]+) ]] || { echo "spock: no physical address" >&2; exit 1; }
 paddr=${BASH_REMATCH[1]}
 
 echo "\$ memtool pwrite $paddr $new"
-ioctl/memtool pwrite "$paddr" "$new"
+"$bin/ioctl/memtool" pwrite "$paddr" "$new"
 
 kill -USR1 "$pid"
 wait "$pid"

@@ -13,9 +13,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=${here%/*}
 seconds=${1:-4}
 read -r kver </proc/sys/kernel/osrelease
+# The programs are built next to this script, or for arm64 (make
+# ARCH=arm64, cross-built on an x86 host) under build/arm64/programs/.
+bin=$here
+[ "$(uname -m)" != aarch64 ] || [ ! -d "$root/build/arm64/programs/signal" ] || bin=$root/build/arm64/programs/signal
 
 # Build on a real machine; inside the test VM the host has built it.
-if [ ! -x "$here/soldier" ] || [ ! -x "$here/control_station" ] ||
+if [ ! -x "$bin/soldier" ] || [ ! -x "$bin/control_station" ] ||
 	{ [ ! -f "$root/build/$kver/signal/dr_doom.ko" ] && [ ! -f "$here/dr_doom.ko" ]; }; then
 	[ -z "${LKM_VM:-}" ] || { echo "run_dr_doom.sh: not built: run make on the host" >&2; exit 2; }
 	make -C "$root" --no-print-directory -s KVER="$kver"
@@ -38,10 +42,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$here/control_station" "$seconds" >"$out" &
+"$bin/control_station" "$seconds" >"$out" &
 station=$!
 for _ in 1 2 3 4; do
-	"$here/soldier" "$station" >>"$ranks" &
+	"$bin/soldier" "$station" >>"$ranks" &
 	pids+=("$!")
 	# Their deaths are the station's to report, not bash's.
 	disown "$!"

@@ -47,7 +47,7 @@ teardown() {
 	assert_line "lkm4: Pid: $HELPER_PID Address: $ADDR"
 	assert_line "lkm4: The address $ADDR is valid"
 	assert_line "lkm4: Page Frame Number: $pfn"
-	assert_line "lkm4: Physical Address: $(printf '0x%016x' $((pfn * 4096 + (ADDR & 4095))))"
+	assert_line "lkm4: Physical Address: $(printf '0x%016x' $((pfn * PAGE_SIZE + (ADDR & (PAGE_SIZE - 1)))))"
 	assert_line "lkm4: unloaded"
 	assert_equal "$version" "$(<"$LKM_ROOT/VERSION")"
 	run module_loaded lkm4

@@ -92,7 +92,7 @@ assert_translates() {
 	assert_line "lkm4: Task: mapper_target"
 	assert_line "lkm4: The address $ADDR is valid"
 	assert_line "lkm4: Page Frame Number: $pfn"
-	assert_line "lkm4: Physical Address: $(printf '0x%016x' $((pfn * 4096 + (ADDR & 4095))))"
+	assert_line "lkm4: Physical Address: $(printf '0x%016x' $((pfn * PAGE_SIZE + (ADDR & (PAGE_SIZE - 1)))))"
 	assert_line "lkm4: Page size: $2"
 }
 
@@ -123,21 +123,57 @@ anon_huge_of() {
 	done <"/proc/$TARGET_PID/smaps"
 }
 
-@test "mapper: the walk logs every level, P4D folded under 4-level paging" {
+# paging_geometry: how user addresses are translated here, from where user
+# space ends (tests/helpers/uspace_top) and the page size: VA_BITS, 47 on
+# x86_64 (56 with la57), 48 on arm64 (52 with LPA2, as Debian's 6.12 on a
+# CPU that has it: QEMU's "max" does); PAGE_SHIFT; LEVELS, 4 or 5, each
+# resolving PAGE_SHIFT - 3 bits, the top one what is left (TOP_BITS).
+paging_geometry() {
+	local top
+	top=$("$HELPERS/uspace_top") || return 1
+	PAGE_SHIFT=12 VA_BITS=0
+	while [ $((1 << PAGE_SHIFT)) -lt "$PAGE_SIZE" ]; do PAGE_SHIFT=$((PAGE_SHIFT + 1)); done
+	while [ $((top - 1 >> VA_BITS)) -gt 0 ]; do VA_BITS=$((VA_BITS + 1)); done
+	local per=$((PAGE_SHIFT - 3))
+	LEVELS=$(((VA_BITS - PAGE_SHIFT + per - 1) / per))
+	TOP_BITS=$((VA_BITS - PAGE_SHIFT - (LEVELS - 1) * per))
+}
+
+# assert_entry_index N LEVEL [BITS]: line N shows the entry that ADDR
+# indexes in a table of LEVEL (0 the PTE table, 1 the PMD...) of 2^BITS
+# entries (default PAGE_SHIFT - 3): its offset in its table, which is
+# aligned to its size, is the index times 8 bytes.
+assert_entry_index() {
+	local bits=${3:-$((PAGE_SHIFT - 3))} entry level=${lines[$1]#lkm4: }
+	[[ "$level" =~ entry\ at\ 0x([0-9a-f]+)\ = ]] || fail "no entry address in: ${lines[$1]}"
+	entry=$((16#${BASH_REMATCH[1]}))
+	assert_equal "${level%%:*}: index $(((entry & ((8 << bits) - 1)) / 8))" \
+		"${level%%:*}: index $(((ADDR >> (PAGE_SHIFT + $2 * (PAGE_SHIFT - 3))) & ((1 << bits) - 1)))"
+}
+
+@test "mapper: the walk logs every level, each at ADDR's index, the P4D folded unless there are five" {
+	paging_geometry
 	target_addr anon
 	translate "$ADDR"
+	note "$LEVELS levels of page table, $VA_BITS-bit user addresses"
 	assert_line --index 0 "lkm4: Pid: $TARGET_PID Address: $ADDR"
 	assert_line --index 1 "lkm4: Task: mapper_target"
 	assert_line --index 2 --regexp '^lkm4: VMA: 0x[0-9a-f]+-0x[0-9a-f]+ rw-p anonymous$'
 	assert_line --index 3 --regexp '^lkm4: Page Global Directory: entry at 0x[0-9a-f]{16} = 0x[0-9a-f]{16}$'
-	if grep -qw la57 /proc/cpuinfo; then
+	assert_entry_index 3 $((LEVELS - 1)) "$TOP_BITS"
+	if [ "$LEVELS" = 5 ]; then
 		assert_line --index 4 --regexp '^lkm4: P4D: entry at 0x[0-9a-f]{16} = 0x[0-9a-f]{16}$'
+		assert_entry_index 4 3
 	else
+		assert_equal "$LEVELS" 4
 		assert_line --index 4 "lkm4: P4D: folded into the Page Global Directory (4-level paging)"
 	fi
 	assert_line --index 5 --regexp '^lkm4: Page Upper Directory: entry at 0x[0-9a-f]{16} = 0x[0-9a-f]{16}$'
+	assert_entry_index 5 2
 	assert_line --index 6 --regexp '^lkm4: Page Middle Directory: entry at 0x[0-9a-f]{16} = 0x[0-9a-f]{16}$'
+	assert_entry_index 6 1
 	assert_line --index 7 --regexp '^lkm4: Page Table Entry: entry at 0x[0-9a-f]{16} = 0x[0-9a-f]{16}$'
+	assert_entry_index 7 0
 	assert_line --index 8 "lkm4: The address $ADDR is valid"
 	assert_line --index 12 "lkm4: unloaded"
 }
@@ -170,6 +206,7 @@ anon_huge_of() {
 }
 
 @test "mapper: a 1 GiB hugetlb page is a PUD leaf" {
+	[ -e "$HUGE_1G" ] || skip "this machine has no 1 GiB hugetlb pages (x86 without pdpe1gb, or an arm64 kernel whose pages are not 4 KiB)"
 	assert_translates huge1g "1 GiB"
 	refute_line --partial "Page Middle Directory"
 }
@@ -261,8 +298,17 @@ anon_huge_of() {
 }
 
 @test "mapper: missing or bad pid=, addr= and count= are refused with an errno and one line" {
-	local top=0x7ffffffff000
-	grep -qw la57 /proc/cpuinfo && top=0xfffffffffff000
+	# Where user space ends, as the guest says (tests/helpers/uspace_top:
+	# 0x7ffffffff000 on x86_64, 0x1000000000000 on arm64 with 48-bit
+	# addresses): the first address past it, and a count that runs
+	# into it, are refused.
+	local top above last
+	run "$HELPERS/uspace_top"
+	assert_success
+	top=$output
+	printf -v above '0x%x' $((top + 0x1000000))
+	printf -v last '0x%x' $((top - PAGE_SIZE))
+	note "user space ends at $top"
 	start_family
 
 	assert_refused EINVAL "pid= is required: the process whose address to translate" "$KO" addr=0x1000
@@ -273,10 +319,11 @@ anon_huge_of() {
 	assert_refused ESRCH "pid=4194304: no such process" "$KO" pid=4194304 addr=0x1000
 	assert_refused EINVAL "pid 2 (kthreadd) is a kernel thread and has no user address space" "$KO" pid=2 addr=0x1000
 	assert_refused ESRCH "pid $ZOMBIE (family) has exited and has no user address space any more" "$KO" pid="$ZOMBIE" addr=0x1000
-	assert_refused EINVAL "addr=0x800000000000 is not a user address: user space ends at $top" "$KO" pid=1 addr=0x800000000000
+	assert_refused EINVAL "addr=$top is not a user address: user space ends at $top" "$KO" pid=1 addr="$top"
+	assert_refused EINVAL "addr=$above is not a user address: user space ends at $top" "$KO" pid=1 addr="$above"
 	assert_refused EINVAL "addr=0x8000000000000000 is not a user address: user space ends at $top" "$KO" pid=1 addr=0x8000000000000000
 	assert_refused EINVAL "addr=0xffffffff81000000 is not a user address: user space ends at $top" "$KO" pid=1 addr=0xffffffff81000000
-	assert_refused EINVAL "addr=0x7ffffffff000 (the last of count pages) is not a user address: user space ends at $top" "$KO" pid=1 addr=0x7fffffffe000 count=2
+	assert_refused EINVAL "addr=$top (the last of count pages) is not a user address: user space ends at $top" "$KO" pid=1 addr="$last" count=2
 	assert_refused EINVAL "count=0 is out of range: 1 to 512 pages" "$KO" pid=1 addr=0x1000 count=0
 	assert_refused EINVAL "count=513 is out of range: 1 to 512 pages" "$KO" pid=1 addr=0x1000 count=513
 }

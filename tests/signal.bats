@@ -10,7 +10,7 @@ load helpers/common
 
 setup() {
 	KO=$MODULES/signal/dr_doom.ko
-	SIGNAL_DIR=$LKM_ROOT/signal
+	SIGNAL_DIR=$PROGRAMS/signal
 }
 
 teardown() {

@@ -8,11 +8,27 @@ LKM_ROOT=${LKM_ROOT:-${BATS_TEST_DIRNAME%/*}}
 # shellcheck source=tests/helpers/bats.bash
 source "$LKM_ROOT/tests/helpers/bats.bash"
 read -r KVER </proc/sys/kernel/osrelease
-# Modules built for the running kernel, and the C helpers.
+# Modules built for the running kernel, and the C helpers and user
+# programs (ioctl/memtool...) for its architecture: next to the sources for
+# x86, under build/arm64/ for arm64 (make ARCH=arm64).
 # shellcheck disable=SC2034 # used by the test files
 MODULES=$LKM_ROOT/build/$KVER
+case "$(uname -m)" in
+aarch64)
+	HELPERS=$LKM_ROOT/build/arm64/helpers
+	PROGRAMS=$LKM_ROOT/build/arm64/programs
+	;;
+*)
+	# shellcheck disable=SC2034
+	HELPERS=$LKM_ROOT/build/helpers
+	# shellcheck disable=SC2034
+	PROGRAMS=$LKM_ROOT
+	;;
+esac
+# The guest's page size: 4 KiB on x86, 4 KiB for Debian's arm64 kernels
+# too, but read, not assumed.
 # shellcheck disable=SC2034
-HELPERS=$LKM_ROOT/build/helpers
+PAGE_SIZE=$(getconf PAGESIZE)
 
 # shellcheck source=tests/helpers/kmsg.bash
 source "$LKM_ROOT/tests/helpers/kmsg.bash"

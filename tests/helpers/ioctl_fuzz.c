@@ -69,11 +69,15 @@
 
 #include "ioctl/procmem.h"
 #include "signal/dr_doom.h"
+#include "uspace.h"
 
-#define PAGE		4096UL
-#define SCRATCH		(64 * PAGE)
+#define SCRATCH		(64 * page_size)
 #define PID_NEVER	4194304		/* PID_MAX_LIMIT: pids are below it */
 #define NOBODY		65534
+
+/* The guest's page size and where its user space ends: set in main(). */
+static unsigned long page_size;
+static uint64_t user_top;
 
 /* --- Outcomes ------------------------------------------------------------ */
 
@@ -229,21 +233,21 @@ static unsigned char *canary, *scratch, *guard, *ro, *guard2;
 
 static void map_areas(void)
 {
-	unsigned char *base = mmap(NULL, SCRATCH + 4 * PAGE, PROT_READ | PROT_WRITE,
+	unsigned char *base = mmap(NULL, SCRATCH + 4 * page_size, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (base == MAP_FAILED)
 		die("mmap");
 	canary = base;
-	scratch = base + PAGE;
+	scratch = base + page_size;
 	guard = scratch + SCRATCH;
-	ro = guard + PAGE;
-	guard2 = ro + PAGE;
-	memset(canary, 0xc5, PAGE);
+	ro = guard + page_size;
+	guard2 = ro + page_size;
+	memset(canary, 0xc5, page_size);
 	memset(scratch, 0, SCRATCH);
-	memset(ro, 0, PAGE);	/* zeros: the struct a read-only argument holds */
-	if (mprotect(guard, PAGE, PROT_NONE) || mprotect(ro, PAGE, PROT_READ) ||
-	    mprotect(guard2, PAGE, PROT_NONE))
+	memset(ro, 0, page_size);	/* zeros: the struct a read-only argument holds */
+	if (mprotect(guard, page_size, PROT_NONE) || mprotect(ro, page_size, PROT_READ) ||
+	    mprotect(guard2, page_size, PROT_NONE))
 		die("mprotect");
 }
 
@@ -251,7 +255,7 @@ static bool canary_intact(void)
 {
 	size_t i;
 
-	for (i = 0; i < PAGE; i++)
+	for (i = 0; i < page_size; i++)
 		if (canary[i] != 0xc5)
 			return false;
 	return true;
@@ -266,16 +270,16 @@ static uint64_t bad_pointer(size_t size, const char **what)
 		return 0;
 	case 1:
 		*what = "unmapped (below mmap_min_addr)";
-		return PAGE * (1 + rndn(14)) + rndn(PAGE);
+		return page_size * (1 + rndn(14)) + rndn(page_size);
 	case 2:
 		*what = "guard page";
-		return (uintptr_t)guard + rndn(PAGE - size);
+		return (uintptr_t)guard + rndn(page_size - size);
 	case 3:
 		*what = "across the end of the scratch area";
 		return (uintptr_t)guard - 1 - rndn(size - 1);
 	case 4:
 		*what = "kernel text";
-		return 0xffffffff81000000ULL + rndn(PAGE);
+		return 0xffffffff81000000ULL + rndn(page_size);
 	case 5:
 		*what = "kernel direct map";
 		return 0xffff888000000000ULL;
@@ -287,7 +291,7 @@ static uint64_t bad_pointer(size_t size, const char **what)
 		return ~0ULL - rndn(size);
 	default:
 		*what = "second guard page";
-		return (uintptr_t)guard2 + rndn(PAGE - size);
+		return (uintptr_t)guard2 + rndn(page_size - size);
 	}
 }
 
@@ -314,7 +318,7 @@ static uint64_t place_arg(size_t size, enum argkind *kind, const char **what)
 	if (r < 85) {
 		*kind = ARG_RO;
 		*what = "read-only zeros";
-		return (uintptr_t)ro + (rndn(PAGE - size) & ~7ULL);
+		return (uintptr_t)ro + (rndn(page_size - size) & ~7ULL);
 	}
 	*kind = ARG_BAD;
 	return bad_pointer(size, what);
@@ -329,11 +333,11 @@ static uint64_t addr_safe(void)
 	case 5:
 		return (uintptr_t)guard - 1 - rndn(64);
 	case 6:
-		return (uintptr_t)guard + rndn(PAGE);
+		return (uintptr_t)guard + rndn(page_size);
 	case 7:
-		return (uintptr_t)ro + rndn(PAGE);
+		return (uintptr_t)ro + rndn(page_size);
 	case 8:
-		return PAGE * (1 + rndn(14)) + rndn(PAGE);
+		return page_size * (1 + rndn(14)) + rndn(page_size);
 	case 9:
 		return 0;
 	case 10:
@@ -341,7 +345,7 @@ static uint64_t addr_safe(void)
 	case 11:
 		return rndn(2) ? 0x0000800000000000ULL : 0x8000000000000000ULL;
 	default:
-		return ~0ULL - rndn(PAGE);
+		return ~0ULL - rndn(page_size);
 	}
 }
 
@@ -352,20 +356,20 @@ static uint64_t addr_any(void)
 
 	switch (rndn(12)) {
 	case 0:
-		return (uintptr_t)&addr_any + rndn(PAGE);
+		return (uintptr_t)&addr_any + rndn(page_size);
 	case 1:
-		return (uintptr_t)&local & ~(PAGE - 1);
+		return (uintptr_t)&local & ~(page_size - 1);
 	case 2:
-		return (uintptr_t)&printf & ~(PAGE - 1);
+		return (uintptr_t)&printf & ~(page_size - 1);
 	case 3:
-		return getauxval(AT_SYSINFO_EHDR) + rndn(PAGE);
+		return getauxval(AT_SYSINFO_EHDR) + rndn(page_size);
 	case 4:
 		return rnd() & 0x7fffffffffffULL;
 	case 5:
 		return rnd();
 	case 6:
 		/* The top of user space: the stack may reach up to it. */
-		return (rndn(2) ? 0x7ffffffff000ULL : 0x00fffffffffff000ULL) - rndn(2) * PAGE;
+		return user_top - rndn(2) * page_size;
 	default:
 		return addr_safe();
 	}
@@ -381,11 +385,11 @@ static uint64_t pick_len(void)
 	case 2:
 		return 2 + rndn(7);
 	case 3:
-		return PAGE - 1 + rndn(3);
+		return page_size - 1 + rndn(3);
 	case 4:
-		return rndn(4 * PAGE);
+		return rndn(4 * page_size);
 	case 5:
-		return rndn(SCRATCH + PAGE);
+		return rndn(SCRATCH + page_size);
 	case 6:
 		return PROCMEM_MAX_IO;
 	case 7:
@@ -849,11 +853,11 @@ static void pm_io(int fdi, bool write)
 		 */
 		io.vaddr = write ? addr_safe() : addr_any();
 		if (rndn(30) == 0)
-			io.vaddr = ~0ULL - rndn(io.len ? (io.len < PAGE ? io.len : PAGE) : 1);
+			io.vaddr = ~0ULL - rndn(io.len ? (io.len < page_size ? io.len : page_size) : 1);
 		if (r < 15) {
 			io.buf = (uintptr_t)scratch + rndn(SCRATCH);
 		} else if (r < 17) {
-			io.buf = (uintptr_t)ro + rndn(PAGE);
+			io.buf = (uintptr_t)ro + rndn(page_size);
 			bwhat = "read-only";
 		} else {
 			io.buf = bad_pointer(8, &bwhat);
@@ -902,8 +906,8 @@ static bool pm_translate_phys(int fd)
 
 static void pm_phys(int fdi)
 {
-	static const uint64_t nowhere[] = { ~0ULL, ~0ULL & ~(PAGE - 1), 1ULL << 52, 1ULL << 46,
-					    1ULL << 63 };
+	const uint64_t nowhere[] = { ~0ULL, ~0ULL & ~(page_size - 1), 1ULL << 52, 1ULL << 46,
+				     1ULL << 63 };
 	enum argkind kind;
 	const char *what, *case_name = "";
 	uint64_t arg = place_arg(sizeof(struct procmem_phys), &kind, &what);
@@ -921,22 +925,22 @@ static void pm_phys(int fdi)
 	if (pm.priv && !pm_translate_phys(pm.fds[0]))
 		pm.paddr = 1ULL << 52;
 	if (r < 40 && pm.priv && kind == ARG_OK && pm.paddr_known) {
-		unsigned int off = rndn(PAGE);
+		unsigned int off = rndn(page_size);
 
 		p.paddr = pm.paddr + off;
-		p.len = 1 + rndn(PAGE - off < PROCMEM_MAX_PHYS ? PAGE - off : PROCMEM_MAX_PHYS);
+		p.len = 1 + rndn(page_size - off < PROCMEM_MAX_PHYS ? page_size - off : PROCMEM_MAX_PHYS);
 		own_write = true;
 		case_name = "own page";
 	} else if (r < 55) {
-		unsigned int off = PAGE - 1 - rndn(PROCMEM_MAX_PHYS - 1);
+		unsigned int off = page_size - 1 - rndn(PROCMEM_MAX_PHYS - 1);
 
 		p.paddr = pm.paddr + off;
-		p.len = PAGE - off + 1 + rndn(PROCMEM_MAX_PHYS - (PAGE - off));
+		p.len = page_size - off + 1 + rndn(PROCMEM_MAX_PHYS - (page_size - off));
 		case_name = "own page, across its end";
 	} else if (r < 70) {
 		static const uint32_t lens[] = { 0, PROCMEM_MAX_PHYS + 1, 4096, ~0U };
 
-		p.paddr = pm.paddr + rndn(PAGE);
+		p.paddr = pm.paddr + rndn(page_size);
 		p.len = lens[rndn(4)];
 		case_name = "bad length";
 	} else if (r < 78) {
@@ -945,8 +949,8 @@ static void pm_phys(int fdi)
 		p.pad = (uint32_t)rnd() | 1;
 		case_name = "padding set";
 	} else if (r < 90) {
-		p.paddr = nowhere[rndn(5)] - (rndn(2) ? 0 : PAGE);
-		p.paddr &= ~(PAGE - 1);
+		p.paddr = nowhere[rndn(5)] - (rndn(2) ? 0 : page_size);
+		p.paddr &= ~(page_size - 1);
 		p.len = 1 + rndn(8);
 		case_name = "not RAM";
 	} else {
@@ -971,7 +975,7 @@ static void pm_phys(int fdi)
 	ret = do_ioctl(pm.fds[fdi], PROCMEM_WRITE_PHYS, arg, &err);
 	if (ret == 0 && own_write) {
 		pm.phys_written++;
-		if (memcmp(pm.phys + (p.paddr & (PAGE - 1)), p.data, p.len))
+		if (memcmp(pm.phys + (p.paddr & (page_size - 1)), p.data, p.len))
 			allowed = 0;	/* written elsewhere than our page */
 	}
 	record(C_PHYS, ret, err, allowed, "arg %s, %s: paddr %#llx len %u pad %#x", what, case_name,
@@ -987,11 +991,11 @@ static void pm_setup(const char *path, bool unprivileged)
 	close(open_device(path));	/* before any child: a missing device is no leak */
 	pm.priv = !unprivileged;
 	pm.self = getpid();
-	pm.phys = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (pm.phys == MAP_FAILED || madvise(pm.phys, PAGE, MADV_DONTFORK))
+	pm.phys = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pm.phys == MAP_FAILED || madvise(pm.phys, page_size, MADV_DONTFORK))
 		die("mmap");
-	memset(pm.phys, 0x3c, PAGE);
-	mlock(pm.phys, PAGE);
+	memset(pm.phys, 0x3c, page_size);
+	mlock(pm.phys, page_size);
 	fd = open("/sys/kernel/security/lockdown", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		if (read(fd, buf, sizeof(buf) - 1) > 0)
@@ -1378,21 +1382,21 @@ static void churn_slot(int i, pid_t (*spawn)(void))
 static void *pm_worker(void *arg)
 {
 	unsigned char *buf = malloc(64 * 1024);
-	unsigned char *phys = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	unsigned char *phys = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				   -1, 0);
 	struct procmem_v2p own = { .pid = 0 };
 	int dev = open_device(device);
 	uint64_t paddr = 0;
 
 	rng = (uintptr_t)arg * 7919 + 1;
-	if (!buf || phys == MAP_FAILED || madvise(phys, PAGE, MADV_DONTFORK))
+	if (!buf || phys == MAP_FAILED || madvise(phys, page_size, MADV_DONTFORK))
 		die("worker memory");
-	memset(phys, 0, PAGE);
-	mlock(phys, PAGE);
+	memset(phys, 0, page_size);
+	mlock(phys, page_size);
 	own.x.vaddr = (uintptr_t)phys;
 	while (!done()) {
 		struct slot *s = &slots[rndn(SLOTS)];
-		uint64_t addr = (uintptr_t)region + rndn(REGION - 8 * PAGE);
+		uint64_t addr = (uintptr_t)region + rndn(REGION - 8 * page_size);
 		unsigned int op = rndn(6);
 		int err, pid, fd;
 		long ret;
@@ -1438,13 +1442,13 @@ static void *pm_worker(void *arg)
 			int i;
 
 			for (i = 0; i < 64; i++)
-				vaddrs[i] = addr + i * PAGE;
+				vaddrs[i] = addr + i * page_size;
 			ret = do_ioctl(dev, PROCMEM_VIRT_TO_PHYS_BATCH, (uintptr_t)&b, &err);
 			record(C_BATCH, ret, err, ret == 64 || ret < 0 ? B(OK) | B(ESRCH) | B(ENOMEM) : 0,
 			       "pid %d", pid);
 		} else {
 			struct procmem_phys p = { .len = 1 + rndn(PROCMEM_MAX_PHYS) };
-			unsigned int off = rndn(PAGE - p.len + 1), i;
+			unsigned int off = rndn(page_size - p.len + 1), i;
 
 			/* Our own page only, translated just before. */
 			if (ioctl(dev, PROCMEM_VIRT_TO_PHYS, &own) || own.x.verdict != PROCMEM_PRESENT) {
@@ -1622,6 +1626,8 @@ int main(int argc, char **argv)
 	int threads = 0, i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	page_size = sysconf(_SC_PAGESIZE);
+	user_top = uspace_top();
 	parent_pid = getpid();
 	for (i = 1; i < argc - 1; i++) {
 		if (!strcmp(argv[i], "--seed"))

@@ -72,6 +72,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "uspace.h"
+
 #define MAX_PARAMS	8
 #define PID_NEVER	4194304		/* PID_MAX_LIMIT: pids are below it */
 #define PF_KTHREAD	0x00200000	/* /proc/PID/stat field 9 */
@@ -336,6 +338,7 @@ static void kmsg_count(const struct modinfo *mi, struct kcount *c)
 /* --- Processes and placeholders ------------------------------------------ */
 
 static pid_t self_pid, live_pid, zombie_pid;
+/* A page of its own with 4 KiB pages; inside one page with larger ones. */
 static char addr_page[4096] __attribute__((aligned(4096)));
 
 static void reap_children(void)
@@ -453,18 +456,13 @@ static enum pkind pid_kind(long long nr)
 	return state == 'Z' || state == 'X' ? P_ZOMBIE : P_LIVE;
 }
 
-/* Where user space ends for a 64-bit process: 4- or 5-level paging. */
+/* Where user space ends (uspace.h), probed once. */
 static unsigned long user_end(void)
 {
 	static unsigned long end;
-	void *high = (void *)(1UL << 50), *p;
 
-	if (end)
-		return end;
-	p = mmap(high, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	end = p == high ? (1UL << 56) - 4096 : (1UL << 47) - 4096;
-	if (p != MAP_FAILED)
-		munmap(p, 4096);
+	if (!end)
+		end = uspace_top();
 	return end;
 }
 
@@ -695,7 +693,7 @@ static void init_lkm4(const struct values *v, struct expect *e)
 	get_task(pid, true, false, e);
 	if (e->err)
 		return;
-	last = va + (unsigned long long)(count - 1) * 4096;
+	last = va + (unsigned long long)(count - 1) * sysconf(_SC_PAGESIZE);
 	if (va >= end || last >= end || last < va)
 		e->err = EINVAL, e->own = 1;
 }
@@ -1046,9 +1044,10 @@ static const struct value str_values[] = {
 
 static const struct value addr_values[] = {
 	{ "mapped", "@addr@" }, { "0", "0" }, { "hex-0", "0x0" }, { "page-1", "0x1000" },
-	{ "decimal", "4096" }, { "user-end-4l", "0x7ffffffff000" },
-	{ "last-page-4l", "0x7fffffffe000" }, { "below-end-4l", "0x7fffffffefff" },
-	{ "47-bit", "0x800000000000" }, { "user-end-5l", "0xfffffffffff000" },
+	{ "decimal", "4096" }, { "user-end", "end:0" },
+	{ "last-page", "end:-page" }, { "below-end", "end:-1" },
+	{ "47-bit", "0x800000000000" }, { "48-bit", "0x1000000000000" },
+	{ "user-end-5l", "0xfffffffffff000" },
 	{ "57-bit", "0x100000000000000" }, { "non-canonical", "0x8000000000000000" },
 	{ "direct-map", "0xffff888000000000" }, { "kernel-text", "0xffffffff81000000" },
 	{ "all-ones", "0xffffffffffffffff" }, { "hex-overflow", "0xffffffffffffffffff" },
@@ -1065,11 +1064,23 @@ struct gen {
 	void *priv;
 };
 
-/* A value's text, with "long:N" expanded. */
+/* A value's text, with "long:N" and "end:..." expanded: "end:0", "end:-1"
+ * and "end:-page" are user space's end (TASK_SIZE), a byte and a page
+ * below it, in hex.
+ */
 static const char *value_text(const struct value *v, char *buf)
 {
+	unsigned long end = user_end();
 	int n;
 
+	if (!strncmp(v->text, "end:", 4)) {
+		if (!strcmp(v->text, "end:-page"))
+			end -= sysconf(_SC_PAGESIZE);
+		else
+			end += atol(v->text + 4);
+		sprintf(buf, "%#lx", end);
+		return buf;
+	}
 	if (strncmp(v->text, "long:", 5))
 		return v->text;
 	n = atoi(v->text + 5);
@@ -1193,7 +1204,8 @@ static void gen_fixed(struct gen *g)
 			gen_values(g, p, count_values, N(count_values));
 	}
 	if (!strcmp(m->name, "lkm4")) {
-		emitf(g, "count:past-end", "%s", "pid=@live@ addr=0x7fffffffe000 count=2");
+		emitf(g, "count:past-end", "pid=@live@ addr=%#lx count=2",
+		      user_end() - sysconf(_SC_PAGESIZE));
 		emitf(g, "count:wrap", "%s", "pid=@live@ addr=0xfffffffffffff000 count=512");
 		emitf(g, "no-pid", "%s", "addr=@addr@");
 		emitf(g, "pid:negative-no-addr", "%s", "pid=-5");
