@@ -201,22 +201,24 @@ static inline int lkm_walk(struct mm_struct *mm, struct vm_area_struct *vma,
 	pte_t *ptep, pte;
 
 	pgdp = pgd_offset(mm, va);
-	pgd = READ_ONCE(*pgdp);
 	if (folded) {
 		/*
 		 * A folded P4D is the top-level entry itself, and only
 		 * p4d_offset() knows which one it is: where the folding is
 		 * decided at boot (arm64 6.12 built for 52-bit addresses on a
 		 * CPU without LPA2) pgd_offset()'s index is the 5-level one.
-		 * pgd_none() and pgd_bad() are constant false there: an empty
-		 * entry is an empty PGD entry.
+		 * Not the _lockless variant: where the folding is fixed at
+		 * build time it points into the copy it is given, not into
+		 * the table. pgd_none() and pgd_bad() are constant false
+		 * here: an empty entry is an empty PGD entry.
 		 */
-		p4dp = p4d_offset_lockless(pgdp, pgd, va);
+		p4dp = p4d_offset(pgdp, va);
 		p4d = READ_ONCE(*p4dp);
 		lkm_show_entry(verbose, "Page Global Directory", p4dp, p4d_val(p4d));
 		if (verbose)
 			pr_info("P4D: folded into the Page Global Directory (4-level paging)\n");
 	} else {
+		pgd = READ_ONCE(*pgdp);
 		lkm_show_entry(verbose, "Page Global Directory", pgdp, pgd_val(pgd));
 		if (pgd_none(pgd))
 			return lkm_stop(t, LKM_NOT_PRESENT, "PGD", pgd_val(pgd), PGDIR_SIZE);
