@@ -207,9 +207,9 @@ static inline int lkm_walk(struct mm_struct *mm, struct vm_area_struct *vma,
 		 * p4d_offset() knows which one it is: where the folding is
 		 * decided at boot (arm64 6.12 built for 52-bit addresses on a
 		 * CPU without LPA2) pgd_offset()'s index is the 5-level one.
-		 * Not the _lockless variant: where the folding is fixed at
-		 * build time it points into the copy it is given, not into
-		 * the table. pgd_none() and pgd_bad() are constant false
+		 * Not the _lockless variant: where p4d_offset() returns its
+		 * argument (nop4d, x86 without la57) it points into the copy
+		 * it is given, not into the table. pgd_none() and pgd_bad() are constant false
 		 * here: an empty entry is an empty PGD entry.
 		 */
 		p4dp = p4d_offset(pgdp, va);
@@ -228,12 +228,16 @@ static inline int lkm_walk(struct mm_struct *mm, struct vm_area_struct *vma,
 		p4d = READ_ONCE(*p4dp);
 		lkm_show_entry(verbose, "P4D", p4dp, p4d_val(p4d));
 	}
+	/*
+	 * P4D_SIZE either way: folded, it is what the top-level entry spans
+	 * (PGDIR_SIZE is 2^48 on arm64 6.12 folded at boot, not 512 GiB).
+	 */
 	if (p4d_none(p4d))
 		return lkm_stop(t, LKM_NOT_PRESENT, folded ? "PGD" : "P4D",
-				p4d_val(p4d), folded ? PGDIR_SIZE : P4D_SIZE);
+				p4d_val(p4d), P4D_SIZE);
 	if (p4d_bad(p4d))
 		return lkm_stop(t, LKM_BAD, folded ? "PGD" : "P4D",
-				p4d_val(p4d), folded ? PGDIR_SIZE : P4D_SIZE);
+				p4d_val(p4d), P4D_SIZE);
 
 	pudp = pud_offset_lockless(p4dp, p4d, va);
 	pud = READ_ONCE(*pudp);
